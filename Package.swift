@@ -1,0 +1,20 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No package dependencies, by rule: cold start, memory and zip size are features.
+let package = Package(
+    name: "StagingRefresh",
+    products: [
+        .executable(name: "bootstrap", targets: ["bootstrap"]),
+        .executable(name: "runtime-emulator", targets: ["RuntimeEmulator"]),
+    ],
+    targets: [
+        .target(name: "HTTP1"),
+        .target(name: "LambdaRuntime", dependencies: ["HTTP1"]),
+        .executableTarget(name: "bootstrap", dependencies: ["LambdaRuntime"]),
+        .executableTarget(name: "RuntimeEmulator", dependencies: ["HTTP1"], path: "tools/RuntimeEmulator"),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

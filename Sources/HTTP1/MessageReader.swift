@@ -1,0 +1,151 @@
+/// Reads HTTP/1.1 messages from one connection, keeping bytes that arrive early for the next one.
+public final class MessageReader {
+    public let socket: Socket
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private static let maximumHeadBytes = 64 * 1024
+
+    public init(socket: Socket, bufferSize: Int = 64 * 1024) {
+        self.socket = socket
+        self.buffer = [UInt8](repeating: 0, count: bufferSize)
+    }
+
+    /// The next message's head, or nil when the peer closed cleanly between messages.
+    public func readHead() throws(HTTPError) -> MessageHead? {
+        var searchFrom = start
+        while true {
+            if let headEnd = findBlankLine(from: searchFrom) {
+                let head = try MessageHead(parsing: buffer[start..<headEnd.lineStart])
+                start = headEnd.bodyStart
+                return head
+            }
+            searchFrom = max(start, end - 3)
+            if end - start >= Self.maximumHeadBytes { throw .malformed("head longer than 64 KiB") }
+            if try fill() == 0 {
+                if start == end { return nil }
+                throw .closedEarly
+            }
+        }
+    }
+
+    /// The body the head announces. `readsToClose` is for responses that carry neither length nor
+    /// chunking, whose body ends when the server closes.
+    public func readBody(of head: MessageHead, readsToClose: Bool = false) throws(HTTPError) -> [UInt8] {
+        if head.isChunked { return try readChunked() }
+        if let length = head.contentLength {
+            guard length >= 0 else { throw .malformed("negative Content-Length") }
+            return try readExactly(length)
+        }
+        if readsToClose {
+            var body: [UInt8] = []
+            while try fill() > 0 {}
+            body.append(contentsOf: buffer[start..<end])
+            start = end
+            return body
+        }
+        return []
+    }
+
+    private func readExactly(_ count: Int) throws(HTTPError) -> [UInt8] {
+        let buffered = min(count, end - start)
+        var failure: HTTPError?
+        let body = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            buffer.withUnsafeBytes { source in
+                out.baseAddress!.update(from: source.baseAddress!.assumingMemoryBound(to: UInt8.self) + start, count: buffered)
+            }
+            var filled = buffered
+            // Large bodies are read straight into place: a 6 MB event is copied once, not twice.
+            while filled < count {
+                do throws(SocketError) {
+                    let n = try socket.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[filled..<count]))
+                    if n == 0 { failure = .closedEarly; break }
+                    filled += n
+                } catch {
+                    failure = .socket(error)
+                    break
+                }
+            }
+            initialized = failure == nil ? count : 0
+        }
+        start += buffered
+        if let failure { throw failure }
+        return body
+    }
+
+    private func readChunked() throws(HTTPError) -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let sizeLine = try readLine()
+            let sizeText = sizeLine.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }
+            guard let size = Int(sizeText, radix: 16), size >= 0 else { throw .malformed("bad chunk size '\(sizeLine)'") }
+            if size == 0 {
+                while try !readLine().isEmpty {}
+                return body
+            }
+            body.append(contentsOf: try readExactly(size))
+            guard try readLine().isEmpty else { throw .malformed("chunk not followed by CRLF") }
+        }
+    }
+
+    private func readLine() throws(HTTPError) -> String {
+        while true {
+            if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
+                var lineEnd = newline
+                if lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                let line = String(decoding: buffer[start..<lineEnd], as: UTF8.self)
+                start = newline + 1
+                return line
+            }
+            if try fill() == 0 { throw .closedEarly }
+        }
+    }
+
+    /// Reads more bytes after `end`, compacting or growing the buffer first when it is full.
+    private func fill() throws(HTTPError) -> Int {
+        if start == end {
+            start = 0
+            end = 0
+        }
+        if end == buffer.count {
+            if start > 0 {
+                let (from, count) = (start, end - start)
+                buffer.withUnsafeMutableBytes { raw in
+                    raw.baseAddress!.copyMemory(from: raw.baseAddress! + from, byteCount: count)
+                }
+                end -= start
+                start = 0
+            } else {
+                buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+            }
+        }
+        let filledUpTo = end
+        let read = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(SocketError) in
+                try socket.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filledUpTo...]))
+            }
+        }
+        guard case .success(let n) = read else {
+            if case .failure(let error) = read { throw .socket(error) }
+            return 0
+        }
+        end += n
+        return n
+    }
+
+    private func findBlankLine(from: Int) -> (lineStart: Int, bodyStart: Int)? {
+        var i = from
+        while i < end {
+            if buffer[i] == UInt8(ascii: "\n") {
+                if i + 1 < end, buffer[i + 1] == UInt8(ascii: "\n") {
+                    return (i + 1, i + 2)
+                }
+                if i + 2 < end, buffer[i + 1] == UInt8(ascii: "\r"), buffer[i + 2] == UInt8(ascii: "\n") {
+                    return (i + 1, i + 3)
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+}

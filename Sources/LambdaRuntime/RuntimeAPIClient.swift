@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import HTTP1
+
+/// The Runtime API over one kept-alive HTTP/1.1 connection on a plain socket: on loopback this is
+/// several times faster than any general HTTP client (DESIGN.md §3).
+public final class RuntimeAPIClient {
+    public enum PostOutcome: Equatable, Sendable {
+        case accepted
+        /// 413: the body is over Lambda's payload limit.
+        case tooLarge
+        /// 400 `InvalidRequestID` or 403 `InvalidStateTransition`: a bug of ours, never retried.
+        case rejected(status: Int, body: String)
+    }
+
+    public let address: String
+    private let host: String
+    private let port: UInt16
+    private let nextRequest: [UInt8]
+    private var connection: (socket: Socket, reader: MessageReader)?
+    /// Delays before each retry of a lost connection: the first is immediate because a kept-alive
+    /// connection the server closed needs no wait; the whole schedule stays under two seconds.
+    private let retryDelaysMilliseconds: [UInt32]
+
+    public init(address: String, retryDelaysMilliseconds: [UInt32] = [0, 50, 100, 200, 400, 800]) throws(RuntimeAPIError) {
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
+              colon > address.startIndex
+        else { throw .badAddress(address) }
+        self.address = address
+        self.host = String(address[..<colon]).trimmingBrackets()
+        self.port = port
+        self.retryDelaysMilliseconds = retryDelaysMilliseconds
+        self.nextRequest = MessageHead.serialize(
+            "GET /2018-06-01/runtime/invocation/next HTTP/1.1",
+            [("Host", address), ("User-Agent", Self.userAgent)])
+    }
+
+    static let userAgent = "staging-refresh-bootstrap/1.0"
+
+    /// Waits, without a timeout, for the next invocation: the sandbox is frozen in between.
+    public func next() throws(RuntimeAPIError) -> Invocation {
+        let endpoint = "/2018-06-01/runtime/invocation/next"
+        let (head, body) = try exchange(endpoint, request: nextRequest, body: [])
+        guard head.statusCode == 200 else { throw failure(endpoint, head, body) }
+        guard let requestID = head.header("lambda-runtime-aws-request-id"), !requestID.isEmpty else {
+            throw .malformedInvocation("a Lambda-Runtime-Aws-Request-Id header")
+        }
+        guard let deadline = head.header("lambda-runtime-deadline-ms").flatMap({ Int64($0) }) else {
+            throw .malformedInvocation("a numeric Lambda-Runtime-Deadline-Ms header")
+        }
+        return Invocation(
+            requestID: requestID, deadlineMilliseconds: deadline,
+            invokedFunctionARN: head.header("lambda-runtime-invoked-function-arn") ?? "",
+            traceID: head.header("lambda-runtime-trace-id"),
+            clientContext: head.header("lambda-runtime-client-context"),
+            cognitoIdentity: head.header("lambda-runtime-cognito-identity"),
+            tenantID: head.header("lambda-runtime-aws-tenant-id"),
+            event: body)
+    }
+
+    public func postResponse(requestID: String, body: [UInt8]) throws(RuntimeAPIError) -> PostOutcome {
+        try post("/2018-06-01/runtime/invocation/\(requestID)/response", body: body, extraHeaders: [])
+    }
+
+    public func postError(requestID: String, report: ErrorReport) throws(RuntimeAPIError) -> PostOutcome {
+        try post("/2018-06-01/runtime/invocation/\(requestID)/error", body: report.json,
+                 extraHeaders: [("Lambda-Runtime-Function-Error-Type", report.errorType)])
+    }
+
+    public func postInitError(report: ErrorReport) throws(RuntimeAPIError) -> PostOutcome {
+        try post("/2018-06-01/runtime/init/error", body: report.json,
+                 extraHeaders: [("Lambda-Runtime-Function-Error-Type", report.errorType)])
+    }
+
+    private func post(_ endpoint: String, body: [UInt8], extraHeaders: [(String, String)]) throws(RuntimeAPIError) -> PostOutcome {
+        let head = MessageHead.serialize(
+            "POST \(endpoint) HTTP/1.1",
+            [("Host", address), ("User-Agent", Self.userAgent), ("Content-Type", "application/json"),
+             ("Content-Length", String(body.count))] + extraHeaders)
+        let (response, responseBody) = try exchange(endpoint, request: head, body: body)
+        switch response.statusCode {
+        case 202?: return .accepted
+        case 413?: return .tooLarge
+        case let status? where status == 400 || status == 403:
+            return .rejected(status: status, body: String(decoding: responseBody, as: UTF8.self))
+        default: throw failure(endpoint, response, responseBody)
+        }
+    }
+
+    private func failure(_ endpoint: String, _ head: MessageHead, _ body: [UInt8]) -> RuntimeAPIError {
+        let text = String(decoding: body.prefix(1024), as: UTF8.self)
+        if let status = head.statusCode, status >= 500 { return .containerError(endpoint: endpoint, body: text) }
+        return .unexpectedStatus(endpoint: endpoint, status: head.statusCode ?? 0, body: text)
+    }
+
+    /// Sends one request and reads its response, reconnecting on a refused or reset connection.
+    private func exchange(_ endpoint: String, request: [UInt8], body: [UInt8]) throws(RuntimeAPIError) -> (MessageHead, [UInt8]) {
+        var lastError = HTTPError.closedEarly
+        for delay in retryDelaysMilliseconds {
+            if delay > 0 { usleep(delay * 1000) }
+            do throws(HTTPError) {
+                let (head, responseBody) = try roundTrip(try connected(), request: request, body: body)
+                if head.closesConnection { connection = nil }
+                return (head, responseBody)
+            } catch {
+                connection = nil
+                guard error.isConnectionLost else {
+                    throw .unexpectedStatus(endpoint: endpoint, status: 0, body: error.description)
+                }
+                lastError = error
+            }
+        }
+        throw .unreachable(address: address, attempts: retryDelaysMilliseconds.count, lastError: lastError)
+    }
+
+    private func roundTrip(_ live: (socket: Socket, reader: MessageReader), request: [UInt8], body: [UInt8]) throws(HTTPError) -> (MessageHead, [UInt8]) {
+        do throws(SocketError) {
+            try live.socket.write(request, body)
+        } catch {
+            throw .socket(error)
+        }
+        guard let head = try live.reader.readHead() else { throw .closedEarly }
+        return (head, try live.reader.readBody(of: head, readsToClose: true))
+    }
+
+    private func connected() throws(HTTPError) -> (socket: Socket, reader: MessageReader) {
+        if let connection { return connection }
+        do {
+            let socket = try Socket.connect(host: host, port: port)
+            let live = (socket: socket, reader: MessageReader(socket: socket))
+            connection = live
+            return live
+        } catch {
+            throw .socket(error)
+        }
+    }
+}
+
+extension String {
+    /// `[::1]` → `::1`, so IPv6 literals resolve.
+    fileprivate func trimmingBrackets() -> String {
+        hasPrefix("[") && hasSuffix("]") ? String(dropFirst().dropLast()) : self
+    }
+}
