@@ -6,21 +6,26 @@ public final class MessageReader {
     private var end = 0
     private static let maximumHeadBytes = 64 * 1024
 
-    public init(socket: Socket, bufferSize: Int = 64 * 1024) {
+    /// See `Socket.read(into:spinNanoseconds:)`: zero for real clients.
+    private let spinNanoseconds: UInt64
+
+    public init(socket: Socket, bufferSize: Int = 64 * 1024, spinNanoseconds: UInt64 = 0) {
         self.socket = socket
+        self.spinNanoseconds = spinNanoseconds
         self.buffer = [UInt8](repeating: 0, count: bufferSize)
     }
 
     /// The next message's head, or nil when the peer closed cleanly between messages.
     public func readHead() throws(HTTPError) -> MessageHead? {
-        var searchFrom = start
+        // Counted from `start`, because fill() may move the buffered bytes to the front.
+        var scanned = 0
         while true {
-            if let headEnd = findBlankLine(from: searchFrom) {
+            if let headEnd = findBlankLine(from: start + scanned) {
                 let head = try MessageHead(parsing: buffer[start..<headEnd.lineStart])
                 start = headEnd.bodyStart
                 return head
             }
-            searchFrom = max(start, end - 3)
+            scanned = max(0, end - start - 3)
             if end - start >= Self.maximumHeadBytes { throw .malformed("head longer than 64 KiB") }
             if try fill() == 0 {
                 if start == end { return nil }
@@ -58,7 +63,7 @@ public final class MessageReader {
             // Large bodies are read straight into place: a 6 MB event is copied once, not twice.
             while filled < count {
                 do throws(SocketError) {
-                    let n = try socket.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[filled..<count]))
+                    let n = try socket.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[filled..<count]), spinNanoseconds: spinNanoseconds)
                     if n == 0 { failure = .closedEarly; break }
                     filled += n
                 } catch {
@@ -120,9 +125,10 @@ public final class MessageReader {
             }
         }
         let filledUpTo = end
+        let spin = spinNanoseconds
         let read = buffer.withUnsafeMutableBytes { raw in
             Result { () throws(SocketError) in
-                try socket.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filledUpTo...]))
+                try socket.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filledUpTo...]), spinNanoseconds: spin)
             }
         }
         guard case .success(let n) = read else {

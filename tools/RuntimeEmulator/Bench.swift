@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
+
+/// Measures a runtime the way issue 2 asks: cold init (exec → first GET next), first-invoke
+/// latency, warm throughput with per-invoke latency, and peak RSS, all on this emulator.
+struct Bench {
+    let state: RuntimeState
+    let address: String
+    let command: [String]
+    let environment: [String: String]
+    let coldStarts: Int
+    let invocations: Int
+    let eventBytes: Int
+
+    struct Report: Encodable {
+        var label: String
+        var coldStarts: Int
+        var initMedianMs: Double
+        var initP90Ms: Double
+        var firstInvokeUs: Double
+        var invocations: Int
+        var invokesPerSecond: Double
+        var p50Us: Double
+        var p99Us: Double
+        var peakRssKiB: Int
+        /// The emulator's own time per warm invocation (reading GET next and the response, writing
+        /// both replies): far below the per-invoke time means the runtime, not the emulator, sets
+        /// the pace.
+        var emulatorServiceUs: Double
+        var wrongAnswers: Int
+    }
+
+    func run(label: String) -> Report? {
+        var environment = self.environment
+        environment["AWS_LAMBDA_RUNTIME_API"] = address
+        var initTimes: [Double] = []
+        for _ in 0..<coldStarts {
+            state.resetRuntime()
+            let started = monotonicNanoseconds()
+            guard let child = ChildProcess.spawn(command, extraEnvironment: environment) else { return nil }
+            guard let firstNext = state.waitForFirstNext(timeoutSeconds: 20) else {
+                child.stop()
+                print("runtime-emulator: \(label) never called GET next")
+                return nil
+            }
+            initTimes.append(Double(firstNext - started) / 1e6)
+            child.stop()
+        }
+
+        state.resetRuntime()
+        guard let child = ChildProcess.spawn(command, extraEnvironment: environment) else { return nil }
+        // A JSON string literal: every runtime decodes and re-encodes it to the same bytes.
+        let event = [UInt8(ascii: "\"")] + (0..<max(0, eventBytes - 2)).map { UInt8(ascii: "a") + UInt8($0 % 26) } + [UInt8(ascii: "\"")]
+        let deadline = epochMilliseconds() + 300_000
+        let all = (0...invocations).map { _ in
+            PendingInvocation(id: UUID().uuidString.lowercased(), event: event, deadlineMilliseconds: deadline)
+        }
+        state.enqueue(all)
+        // The warm run starts once the first invocation is answered.
+        guard state.waitForOutcomes([all[0]], timeoutSeconds: 60) else {
+            child.stop()
+            print("runtime-emulator: \(label) did not answer its first invocation")
+            return nil
+        }
+        let serviceBefore = state.serviceTotals()
+        guard state.waitForOutcomes(all, timeoutSeconds: 300) else {
+            child.stop()
+            print("runtime-emulator: \(label) did not answer every invocation")
+            return nil
+        }
+        let serviceAfter = state.serviceTotals()
+        let peakRss = child.stop(signal: SIGTERM)
+
+        let warm = all.dropFirst()
+        let latencies = warm.map { Double($0.answeredAt - $0.handedOutAt) / 1e3 }.sorted()
+        let wall = Double(warm.last!.answeredAt - warm.first!.handedOutAt) / 1e9
+        let wrong = all.filter {
+            if case .response(let body)? = $0.outcome { return body != event }
+            return true
+        }.count
+        let sortedInit = initTimes.sorted()
+        return Report(
+            label: label,
+            coldStarts: coldStarts,
+            initMedianMs: percentile(sortedInit, 0.5),
+            initP90Ms: percentile(sortedInit, 0.9),
+            firstInvokeUs: Double(all[0].answeredAt - all[0].handedOutAt) / 1e3,
+            invocations: invocations,
+            invokesPerSecond: Double(invocations) / wall,
+            p50Us: percentile(latencies, 0.5),
+            p99Us: percentile(latencies, 0.99),
+            peakRssKiB: peakRss,
+            emulatorServiceUs: Double(serviceAfter.nanoseconds - serviceBefore.nanoseconds) / 1e3 / Double(invocations),
+            wrongAnswers: wrong)
+    }
+
+    private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+}
