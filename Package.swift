@@ -11,7 +11,11 @@ let package = Package(
     targets: [
         .target(name: "HTTP1"),
         .target(name: "LambdaRuntime", dependencies: ["HTTP1"]),
-        .executableTarget(name: "bootstrap", dependencies: ["LambdaRuntime"]),
+        .executableTarget(
+            name: "bootstrap", dependencies: ["LambdaRuntime"],
+            // Non-PIE: 35k relative relocations otherwise dirty ~100 data pages at every cold start
+            // (measured: 284 → 181 page faults, ~0.2 ms of init).
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"])]),
         .executableTarget(name: "RuntimeEmulator", dependencies: ["HTTP1"], path: "tools/RuntimeEmulator"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
