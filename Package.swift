@@ -11,6 +11,7 @@ let package = Package(
     targets: [
         .target(name: "HTTP1"),
         .target(name: "LambdaRuntime", dependencies: ["HTTP1"]),
+        .target(name: "AWSClient"),
         .executableTarget(
             name: "bootstrap", dependencies: ["LambdaRuntime"],
             // Non-PIE: 35k relative relocations otherwise dirty ~100 data pages at every cold start
@@ -19,6 +20,7 @@ let package = Package(
         .executableTarget(name: "RuntimeEmulator", dependencies: ["HTTP1"], path: "tools/RuntimeEmulator"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"]),
     ],
     swiftLanguageModes: [.v6]
 )
