@@ -18,7 +18,7 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c "import awslambdaric, pytest" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
+	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
 
 build:
 	$(SWIFT) build $(SWIFT_FLAGS)

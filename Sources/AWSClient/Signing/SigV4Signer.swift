@@ -44,8 +44,11 @@ public struct SigV4Signer: Sendable {
     public let service: String
     public let region: String
 
-    /// Headers botocore leaves unsigned: proxies and SDKs rewrite them.
-    static let unsignedHeaders: Set<String> = ["expect", "user-agent", "x-amzn-trace-id"]
+    /// Headers botocore leaves unsigned: hop-by-hop headers, and ones proxies and SDKs rewrite.
+    static let unsignedHeaders: Set<String> = [
+        "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+        "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+    ]
 
     public init(service: String, region: String) {
         self.service = service
@@ -60,10 +63,11 @@ public struct SigV4Signer: Sendable {
         var byName: [String: [String]] = [:]
         for (name, value) in headers {
             let lower = name.lowercased()
-            guard !Self.unsignedHeaders.contains(lower) else { continue }
+            // The host always comes from the URL, as botocore does: a Host header would be ignored.
+            guard !Self.unsignedHeaders.contains(lower), lower != "host" else { continue }
             byName[lower, default: []].append(Self.collapsingWhitespace(value))
         }
-        if byName["host"] == nil { byName["host"] = [request.host] }
+        byName["host"] = [request.host.lowercased()]
         let names = byName.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         let signedHeaders = names.joined(separator: ";")
         var canonicalHeaders = ""
@@ -74,7 +78,7 @@ public struct SigV4Signer: Sendable {
         let payloadHash = headers.first { $0.0.lowercased() == "x-amz-content-sha256" }?.1
             ?? SHA256.hash(request.body).hexString
         let canonicalRequest = [
-            request.method,
+            request.method.uppercased(),
             URIEncoding.encode(Self.removingDotSegments(request.path), keepingSlash: true),
             Self.canonicalQuery(request.query),
             canonicalHeaders,

@@ -1,0 +1,168 @@
+"""What moto 5.2.1 lacks, added inside the moto_server process (moto_peer.py starts it) before it serves:
+
+- CodePipeline StartPipelineExecution and GetPipelineExecution.
+- RDS DescribeDBSnapshots and DescribeDBClusterSnapshots pagination (moto returns every snapshot in one
+  page, ignoring MaxRecords and Marker).
+
+Each is a method on moto's own response and backend classes, so moto's dispatch, error serialisation and
+signature checking apply to it as to moto's own operations.
+
+`python3 moto_extensions.py` installs them and serves on a free 127.0.0.1 port, printing
+"listening on 127.0.0.1:PORT" once the socket is bound.
+"""
+import json
+import logging
+import os
+
+from moto.codepipeline.models import CodePipeline, CodePipelineBackend
+from moto.codepipeline.responses import CodePipelineResponse
+from moto.core.exceptions import JsonRESTError
+from moto.core.responses import PaginatedResult
+from moto.core.utils import get_pagination_model
+from moto.moto_api._internal import mock_random
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.rds.exceptions import InvalidParameterValue
+from moto.rds.responses import RDSResponse
+from moto.sts.models import sts_backends
+from moto.utilities.utils import get_partition
+from werkzeug.serving import make_server
+
+
+# --- CodePipeline executions ---------------------------------------------------------------------------
+
+class PipelineExecutionNotFoundException(JsonRESTError):
+    code = 400
+
+    def __init__(self, message: str):
+        super().__init__("PipelineExecutionNotFoundException", message)
+
+
+class PipelineExecution:
+    """An execution started by StartPipelineExecution. Moto runs no actions, so it stays InProgress."""
+
+    def __init__(self, pipeline: CodePipeline, variables, started_by: str):
+        declaration = pipeline.pipeline
+        self.id = str(mock_random.uuid4())
+        self.pipeline_name = declaration["name"]
+        self.pipeline_version = declaration["version"]
+        self.execution_mode = declaration.get("executionMode", "SUPERSEDED")  # AWS's default mode
+        # Pipeline-level variables resolve to the value given at start, else to their declared default.
+        resolved = {v["name"]: v["defaultValue"] for v in declaration.get("variables", []) if "defaultValue" in v}
+        resolved.update({v["name"]: v["value"] for v in variables or []})
+        self.variables = [{"name": name, "resolvedValue": value} for name, value in resolved.items()]
+        self.started_by = started_by
+
+    def to_dict(self):
+        return {
+            "pipelineName": self.pipeline_name,
+            "pipelineVersion": self.pipeline_version,
+            "pipelineExecutionId": self.id,
+            "status": "InProgress",
+            "artifactRevisions": [],
+            "variables": self.variables,
+            "trigger": {"triggerType": "StartPipelineExecution", "triggerDetail": self.started_by},
+            "executionMode": self.execution_mode,
+            "executionType": "STANDARD",
+        }
+
+
+def _pipeline(backend: CodePipelineBackend, name: str) -> CodePipeline:
+    backend.get_pipeline(name)  # raises moto's PipelineNotFoundException for an unknown name
+    return backend.pipelines[name]
+
+
+def start_pipeline_execution(self, name, variables, client_request_token, started_by) -> str:
+    pipeline = _pipeline(self, name)
+    # Idempotency: a token already seen for this pipeline names the execution it started.
+    if client_request_token in pipeline.execution_ids_by_token:
+        return pipeline.execution_ids_by_token[client_request_token]
+    execution = PipelineExecution(pipeline, variables, started_by)
+    pipeline.executions[execution.id] = execution
+    if client_request_token:
+        pipeline.execution_ids_by_token[client_request_token] = execution.id
+    return execution.id
+
+
+def get_pipeline_execution(self, pipeline_name, execution_id) -> PipelineExecution:
+    execution = _pipeline(self, pipeline_name).executions.get(execution_id)
+    if execution is None:
+        raise PipelineExecutionNotFoundException(
+            f"Pipeline execution ID {execution_id} does not exist in pipeline {pipeline_name}")
+    return execution
+
+
+def start_pipeline_execution_response(self) -> str:
+    """sourceRevisions is accepted and ignored: moto runs no source action whose revision it could set."""
+    # AWS records the caller's ARN as the trigger detail; STS resolves it from the signing key as
+    # GetCallerIdentity does.
+    sts = sts_backends[self.current_account][get_partition(self.region)]
+    _, caller_arn, _ = sts.get_caller_identity(self.get_access_key(), self.region)
+    execution_id = self.codepipeline_backend.start_pipeline_execution(
+        self._get_param("name"), self._get_param("variables"), self._get_param("clientRequestToken"), caller_arn)
+    return json.dumps({"pipelineExecutionId": execution_id})
+
+
+def get_pipeline_execution_response(self) -> str:
+    execution = self.codepipeline_backend.get_pipeline_execution(
+        self._get_param("pipelineName"), self._get_param("pipelineExecutionId"))
+    return json.dumps({"pipelineExecution": execution.to_dict()})
+
+
+def _install_codepipeline():
+    # Executions live on the pipeline, so deleting a pipeline drops its history as on AWS.
+    original_init = CodePipeline.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.executions = {}
+        self.execution_ids_by_token = {}
+
+    CodePipeline.__init__ = init
+    CodePipelineBackend.start_pipeline_execution = start_pipeline_execution
+    CodePipelineBackend.get_pipeline_execution = get_pipeline_execution
+    CodePipelineResponse.start_pipeline_execution = start_pipeline_execution_response
+    CodePipelineResponse.get_pipeline_execution = get_pipeline_execution_response
+
+
+# --- RDS snapshot pagination ---------------------------------------------------------------------------
+
+def _paginated(operation: str, describe):
+    """`describe` paged by moto's own PaginatedResult (as moto does for DescribeDBInstances), after the
+    MaxRecords check AWS makes."""
+    # moto's Marker names the first snapshot of the next page; the ARN is unique even among snapshots
+    # shared from several accounts, where identifiers can repeat.
+    get_pagination_model("rds")[operation]["unique_attribute"] = "arn"
+
+    def method(self):
+        max_records = self.params.get("MaxRecords")
+        if max_records is not None and not 20 <= max_records <= 100:
+            raise InvalidParameterValue(f"Invalid value {max_records} for MaxRecords. Must be between 20 and 100")
+        return PaginatedResult(describe(self).result)
+
+    return method
+
+
+def _install_rds():
+    RDSResponse.describe_db_snapshots = _paginated("DescribeDBSnapshots", RDSResponse.describe_db_snapshots)
+    RDSResponse.describe_db_cluster_snapshots = _paginated(
+        "DescribeDBClusterSnapshots", RDSResponse.describe_db_cluster_snapshots)
+
+
+def install():
+    _install_codepipeline()
+    _install_rds()
+
+
+def serve(host: str = "127.0.0.1"):
+    server = make_server(host, 0, DomainDispatcherApplication(create_backend_app), threaded=True)
+    # Lambda, Batch and CloudFormation custom resources call back into moto on MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(server.server_port)
+    # A line per request would bury the tracebacks of real failures.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    print(f"listening on {host}:{server.server_port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    install()
+    serve()
