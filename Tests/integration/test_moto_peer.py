@@ -58,7 +58,8 @@ def test_signatures_are_checked(moto, service):
 def test_each_account_signs_with_its_own_key(moto):
     assert moto.client("sts").get_caller_identity()["Account"] == moto.account_id
     assert moto.client("sts", account=SECOND_ACCOUNT).get_caller_identity()["Account"] == SECOND_ACCOUNT
-    # With signatures checked, moto's x-moto-account-id header cannot switch accounts: it looks the key
+
+    # With signatures checked, moto's x-moto-account-id header cannot switch accounts: moto looks the key
     # up in the header's account and does not find it there.
     def in_second_account(request, **_):
         request.headers["x-moto-account-id"] = SECOND_ACCOUNT
@@ -153,7 +154,8 @@ def test_describe_db_cluster_snapshots_pages(moto, snapshots):
     rds = moto.client("rds")
     page = rds.describe_db_cluster_snapshots(DBClusterIdentifier="prod", SnapshotType="manual", MaxRecords=20)
     assert len(page["DBClusterSnapshots"]) == 20 and page["Marker"]
-    pages = rds.get_paginator("describe_db_cluster_snapshots").paginate(DBClusterIdentifier="prod", SnapshotType="manual")
+    paginator = rds.get_paginator("describe_db_cluster_snapshots")
+    pages = paginator.paginate(DBClusterIdentifier="prod", SnapshotType="manual")
     ids = [snapshot["DBClusterSnapshotIdentifier"] for page in pages for snapshot in page["DBClusterSnapshots"]]
     assert sorted(ids) == snapshots[0]  # every one, once
 

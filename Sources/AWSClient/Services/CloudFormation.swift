@@ -1,0 +1,114 @@
+/// CloudFormation: the staging database's stack, created, updated or deleted without waiting.
+public struct CloudFormation {
+    let wire: QueryProtocol
+
+    public init(session: AWSSession, deadline: Deadline) {
+        wire = QueryProtocol(session: session, service: .cloudFormation, deadline: deadline)
+    }
+
+    public struct Stack: Sendable, Equatable {
+        public let name: String
+        public let id: String
+        public let status: String
+        public let statusReason: String?
+        public let outputs: [String: String]
+        public let parameters: [String: String]
+    }
+
+    public struct Parameter: Sendable, Equatable {
+        public let key: String
+        public let value: String?
+        /// Keep the stack's current value (UpdateStack only).
+        public let usePreviousValue: Bool
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+            self.usePreviousValue = false
+        }
+
+        public init(keepingPreviousValueOf key: String) {
+            self.key = key
+            self.value = nil
+            self.usePreviousValue = true
+        }
+    }
+
+    /// The stack, or nil when none has that name (CloudFormation's "does not exist" ValidationError).
+    public func describeStack(name: String) throws(AWSError) -> Stack? {
+        var parameters = QueryParameters()
+        parameters.add("StackName", name)
+        let result: XMLElement
+        do {
+            result = try wire.call("DescribeStacks", parameters)
+        } catch where error.code == "ValidationError" && error.description.contains("does not exist") {
+            return nil
+        }
+        guard let stack = result.child("Stacks")?.children("member").first else { return nil }
+        func pairs(_ list: String, _ key: String, _ value: String) -> [String: String] {
+            var map: [String: String] = [:]
+            for member in stack.child(list)?.children("member") ?? [] {
+                if let k = member[key] { map[k] = member[value] ?? "" }
+            }
+            return map
+        }
+        return Stack(name: stack["StackName"] ?? name, id: stack["StackId"] ?? "", status: stack["StackStatus"] ?? "",
+                     statusReason: nonEmpty(stack["StackStatusReason"]),
+                     outputs: pairs("Outputs", "OutputKey", "OutputValue"),
+                     parameters: pairs("Parameters", "ParameterKey", "ParameterValue"))
+    }
+
+    /// Starts creating the stack and returns its id; CloudFormation finishes asynchronously.
+    public func createStack(name: String, templateBody: String, parameters: [Parameter], capabilities: [String] = [],
+                            tags: [(String, String)] = [], clientRequestToken: String? = nil) throws(AWSError) -> String {
+        var query = QueryParameters()
+        query.add("StackName", name)
+        query.add("TemplateBody", templateBody)
+        add(parameters, capabilities: capabilities, to: &query)
+        query.addList("Tags", tags) { query, prefix, tag in
+            query.add(prefix + "Key", tag.0)
+            query.add(prefix + "Value", tag.1)
+        }
+        query.add("ClientRequestToken", clientRequestToken)
+        return try wire.call("CreateStack", query)["StackId"] ?? ""
+    }
+
+    public enum UpdateOutcome: Sendable, Equatable {
+        case started(stackID: String)
+        /// CloudFormation's "No updates are to be performed": the stack already matches.
+        case noChanges
+    }
+
+    public func updateStack(name: String, templateBody: String, parameters: [Parameter], capabilities: [String] = [],
+                            clientRequestToken: String? = nil) throws(AWSError) -> UpdateOutcome {
+        var query = QueryParameters()
+        query.add("StackName", name)
+        query.add("TemplateBody", templateBody)
+        add(parameters, capabilities: capabilities, to: &query)
+        query.add("ClientRequestToken", clientRequestToken)
+        do {
+            return .started(stackID: try wire.call("UpdateStack", query)["StackId"] ?? "")
+        } catch where error.code == "ValidationError" && error.description.contains("No updates are to be performed") {
+            return .noChanges
+        }
+    }
+
+    public func deleteStack(name: String, clientRequestToken: String? = nil) throws(AWSError) {
+        var query = QueryParameters()
+        query.add("StackName", name)
+        query.add("ClientRequestToken", clientRequestToken)
+        _ = try wire.call("DeleteStack", query)
+    }
+
+    private func add(_ parameters: [Parameter], capabilities: [String], to query: inout QueryParameters) {
+        query.addList("Parameters", parameters) { query, prefix, parameter in
+            query.add(prefix + "ParameterKey", parameter.key)
+            if parameter.usePreviousValue {
+                query.add(prefix + "UsePreviousValue", true)
+            } else {
+                query.add(prefix + "ParameterValue", parameter.value)
+            }
+        }
+        query.addList("Capabilities", capabilities)
+    }
+}

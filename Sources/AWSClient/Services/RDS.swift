@@ -1,0 +1,195 @@
+/// RDS: snapshots, instances and clusters, read-only. Each list follows `Marker` to the end.
+public struct RDS {
+    let wire: QueryProtocol
+
+    public init(session: AWSSession, deadline: Deadline) {
+        wire = QueryProtocol(session: session, service: .rds, deadline: deadline)
+    }
+
+    /// A DB snapshot or a DB cluster snapshot, in the fields the refresh needs.
+    public struct Snapshot: Sendable, Equatable {
+        public let identifier: String
+        public let arn: String
+        /// The instance or cluster it was taken from.
+        public let sourceIdentifier: String
+        public let isCluster: Bool
+        public let status: String
+        /// automated, manual, shared, public, awsbackup
+        public let type: String
+        public let engine: String
+        public let engineVersion: String
+        public let createTime: String
+        public let createTimeEpochMilliseconds: Int64?
+        public let encrypted: Bool
+        public let kmsKeyID: String?
+
+        /// The account in the ARN (field 5): the owner, also for snapshots shared from elsewhere.
+        public var ownerAccount: String {
+            let fields = arn.split(separator: ":", omittingEmptySubsequences: false)
+            return fields.count > 4 ? String(fields[4]) : ""
+        }
+    }
+
+    public struct Filter: Sendable {
+        public let name: String
+        public let values: [String]
+
+        public init(name: String, values: [String]) {
+            self.name = name
+            self.values = values
+        }
+    }
+
+    public struct Page<Item: Sendable>: Sendable {
+        public let items: [Item]
+        public let marker: String?
+    }
+
+    public func describeDBSnapshotsPage(instanceIdentifier: String? = nil, snapshotType: String? = nil, includeShared: Bool? = nil,
+                                        filters: [Filter] = [], maxRecords: Int? = nil, marker: String? = nil) throws(AWSError) -> Page<Snapshot> {
+        var parameters = QueryParameters()
+        parameters.add("DBInstanceIdentifier", instanceIdentifier)
+        parameters.add("SnapshotType", snapshotType)
+        parameters.add("IncludeShared", includeShared)
+        add(filters, to: &parameters)
+        parameters.add("MaxRecords", maxRecords)
+        parameters.add("Marker", marker)
+        let result = try wire.call("DescribeDBSnapshots", parameters)
+        let items = result.child("DBSnapshots")?.children("DBSnapshot").map { element in
+            snapshot(element, identifierKey: "DBSnapshotIdentifier", arnKey: "DBSnapshotArn", sourceKey: "DBInstanceIdentifier",
+                     encryptedKey: "Encrypted", isCluster: false)
+        } ?? []
+        return Page(items: items, marker: nonEmpty(result["Marker"]))
+    }
+
+    public func describeDBClusterSnapshotsPage(clusterIdentifier: String? = nil, snapshotType: String? = nil, includeShared: Bool? = nil,
+                                               filters: [Filter] = [], maxRecords: Int? = nil, marker: String? = nil) throws(AWSError) -> Page<Snapshot> {
+        var parameters = QueryParameters()
+        parameters.add("DBClusterIdentifier", clusterIdentifier)
+        parameters.add("SnapshotType", snapshotType)
+        parameters.add("IncludeShared", includeShared)
+        add(filters, to: &parameters)
+        parameters.add("MaxRecords", maxRecords)
+        parameters.add("Marker", marker)
+        let result = try wire.call("DescribeDBClusterSnapshots", parameters)
+        let items = result.child("DBClusterSnapshots")?.children("DBClusterSnapshot").map { element in
+            snapshot(element, identifierKey: "DBClusterSnapshotIdentifier", arnKey: "DBClusterSnapshotArn", sourceKey: "DBClusterIdentifier",
+                     encryptedKey: "StorageEncrypted", isCluster: true)
+        } ?? []
+        return Page(items: items, marker: nonEmpty(result["Marker"]))
+    }
+
+    /// Every DB snapshot, all pages.
+    public func describeDBSnapshots(instanceIdentifier: String? = nil, snapshotType: String? = nil, includeShared: Bool? = nil,
+                                    filters: [Filter] = [], pageSize: Int = 100) throws(AWSError) -> [Snapshot] {
+        try allPages { marker throws(AWSError) in
+            try describeDBSnapshotsPage(instanceIdentifier: instanceIdentifier, snapshotType: snapshotType, includeShared: includeShared,
+                                        filters: filters, maxRecords: pageSize, marker: marker)
+        }
+    }
+
+    /// Every DB cluster snapshot, all pages.
+    public func describeDBClusterSnapshots(clusterIdentifier: String? = nil, snapshotType: String? = nil, includeShared: Bool? = nil,
+                                           filters: [Filter] = [], pageSize: Int = 100) throws(AWSError) -> [Snapshot] {
+        try allPages { marker throws(AWSError) in
+            try describeDBClusterSnapshotsPage(clusterIdentifier: clusterIdentifier, snapshotType: snapshotType, includeShared: includeShared,
+                                               filters: filters, maxRecords: pageSize, marker: marker)
+        }
+    }
+
+    public struct Instance: Sendable, Equatable {
+        public let identifier: String
+        public let arn: String
+        public let status: String
+        public let engine: String
+        public let engineVersion: String
+        public let endpointAddress: String?
+        public let endpointPort: Int?
+        public let clusterIdentifier: String?
+    }
+
+    public func describeDBInstances(identifier: String? = nil, filters: [Filter] = [], pageSize: Int = 100) throws(AWSError) -> [Instance] {
+        try allPages { marker throws(AWSError) in
+            var parameters = QueryParameters()
+            parameters.add("DBInstanceIdentifier", identifier)
+            add(filters, to: &parameters)
+            parameters.add("MaxRecords", pageSize)
+            parameters.add("Marker", marker)
+            let result = try wire.call("DescribeDBInstances", parameters)
+            let items = result.child("DBInstances")?.children("DBInstance").map { e in
+                Instance(identifier: e["DBInstanceIdentifier"] ?? "", arn: e["DBInstanceArn"] ?? "", status: e["DBInstanceStatus"] ?? "",
+                         engine: e["Engine"] ?? "", engineVersion: e["EngineVersion"] ?? "",
+                         endpointAddress: e["Endpoint", "Address"], endpointPort: e["Endpoint", "Port"].flatMap { Int($0) },
+                         clusterIdentifier: nonEmpty(e["DBClusterIdentifier"]))
+            } ?? []
+            return Page(items: items, marker: nonEmpty(result["Marker"]))
+        }
+    }
+
+    public struct Cluster: Sendable, Equatable {
+        public let identifier: String
+        public let arn: String
+        public let status: String
+        public let engine: String
+        public let engineVersion: String
+        public let endpoint: String?
+        public let readerEndpoint: String?
+        public let port: Int?
+        public let httpEndpointEnabled: Bool
+    }
+
+    public func describeDBClusters(identifier: String? = nil, filters: [Filter] = [], pageSize: Int = 100) throws(AWSError) -> [Cluster] {
+        try allPages { marker throws(AWSError) in
+            var parameters = QueryParameters()
+            parameters.add("DBClusterIdentifier", identifier)
+            add(filters, to: &parameters)
+            parameters.add("MaxRecords", pageSize)
+            parameters.add("Marker", marker)
+            let result = try wire.call("DescribeDBClusters", parameters)
+            let items = result.child("DBClusters")?.children("DBCluster").map { e in
+                Cluster(identifier: e["DBClusterIdentifier"] ?? "", arn: e["DBClusterArn"] ?? "", status: e["Status"] ?? "",
+                        engine: e["Engine"] ?? "", engineVersion: e["EngineVersion"] ?? "",
+                        endpoint: nonEmpty(e["Endpoint"]), readerEndpoint: nonEmpty(e["ReaderEndpoint"]),
+                        port: e["Port"].flatMap { Int($0) }, httpEndpointEnabled: e["HttpEndpointEnabled"] == "true")
+            } ?? []
+            return Page(items: items, marker: nonEmpty(result["Marker"]))
+        }
+    }
+
+    private func allPages<Item>(_ page: (String?) throws(AWSError) -> Page<Item>) throws(AWSError) -> [Item] {
+        var items: [Item] = []
+        var marker: String?
+        var seen: Set<String> = []
+        repeat {
+            let next = try page(marker)
+            items += next.items
+            marker = next.marker
+            // A service that hands back a marker it already gave would otherwise loop until the deadline.
+            if let marker, !seen.insert(marker).inserted {
+                throw .malformedResponse(service: "RDS", operation: "Describe*", "the Marker '\(marker)' came back twice")
+            }
+        } while marker != nil
+        return items
+    }
+
+    private func add(_ filters: [Filter], to parameters: inout QueryParameters) {
+        parameters.addList("Filters", member: "Filter", filters) { parameters, prefix, filter in
+            parameters.add(prefix + "Name", filter.name)
+            parameters.addList(prefix + "Values", member: "Value", filter.values)
+        }
+    }
+
+    private func snapshot(_ e: XMLElement, identifierKey: String, arnKey: String, sourceKey: String, encryptedKey: String, isCluster: Bool) -> Snapshot {
+        let created = e["SnapshotCreateTime"] ?? ""
+        return Snapshot(identifier: e[identifierKey] ?? "", arn: e[arnKey] ?? "", sourceIdentifier: e[sourceKey] ?? "", isCluster: isCluster,
+                        status: e["Status"] ?? "", type: e["SnapshotType"] ?? "", engine: e["Engine"] ?? "",
+                        engineVersion: e["EngineVersion"] ?? "", createTime: created,
+                        createTimeEpochMilliseconds: Timestamp.epochMilliseconds(created),
+                        encrypted: e[encryptedKey] == "true", kmsKeyID: nonEmpty(e["KmsKeyId"]))
+    }
+}
+
+func nonEmpty(_ text: String?) -> String? {
+    guard let text, !text.isEmpty else { return nil }
+    return text
+}
