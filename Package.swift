@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "bootstrap", targets: ["bootstrap"]),
         .executable(name: "runtime-emulator", targets: ["RuntimeEmulator"]),
         .executable(name: "sigv4-check", targets: ["SigV4Check"]),
+        .executable(name: "aws-call", targets: ["AWSCall"]),
     ],
     targets: [
         .target(name: "HTTP1"),
@@ -21,6 +22,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"])]),
         .executableTarget(name: "RuntimeEmulator", dependencies: ["HTTP1"], path: "tools/RuntimeEmulator"),
         .executableTarget(name: "SigV4Check", dependencies: ["AWSClient"], path: "tools/SigV4Check"),
+        .executableTarget(name: "AWSCall", dependencies: ["AWSClient"], path: "tools/AWSCall"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"]),

@@ -1,6 +1,5 @@
 """The moto_server peer (tools/harness/moto_peer.py): signature checks on, a second account, and the
 extensions in moto_extensions.py, all through boto3."""
-import json
 import re
 import subprocess
 import sys
@@ -8,11 +7,8 @@ import sys
 import botocore.exceptions
 import pytest
 
+from harness.aws_fixtures import create_pipeline
 from harness.moto_peer import SECOND_ACCOUNT, MotoServer
-
-CODEPIPELINE_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
-
 
 @pytest.fixture(scope="module")
 def moto():
@@ -81,18 +77,7 @@ def test_env_points_a_subprocess_at_the_server(moto, monkeypatch):
 
 @pytest.fixture(scope="module")
 def pipeline(moto):
-    role = moto.client("iam").create_role(RoleName="pipeline", AssumeRolePolicyDocument=CODEPIPELINE_TRUST)
-    source = {"name": "Source", "actions": [{
-        "name": "Source", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
-        "configuration": {"S3Bucket": "sources", "S3ObjectKey": "app.zip"}, "outputArtifacts": [{"name": "app"}]}]}
-    deploy = {"name": "Deploy", "actions": [{
-        "name": "Deploy", "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1"},
-        "configuration": {"BucketName": "site", "Extract": "true"}, "inputArtifacts": [{"name": "app"}]}]}
-    moto.client("codepipeline").create_pipeline(pipeline={
-        "name": "refresh", "roleArn": role["Role"]["Arn"], "pipelineType": "V2",
-        "artifactStore": {"type": "S3", "location": "artifacts"}, "stages": [source, deploy],
-        "variables": [{"name": "SNAPSHOT", "defaultValue": "latest"}, {"name": "TARGET", "defaultValue": "staging"}]})
-    return "refresh"
+    return create_pipeline(moto)
 
 
 def test_start_pipeline_execution_is_idempotent_per_token(moto, pipeline):

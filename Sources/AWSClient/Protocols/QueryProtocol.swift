@@ -12,7 +12,7 @@ struct QueryProtocol {
         let response = try session.send(
             service, operation: operation,
             headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-            body: Array(URIEncoding.query(form).utf8), deadline: deadline)
+            body: Array(URIEncoding.form(form).utf8), deadline: deadline)
         let root: XMLElement
         do {
             root = try XMLReader.parse(response.body)

@@ -6,7 +6,7 @@ public struct CloudFormation {
         wire = QueryProtocol(session: session, service: .cloudFormation, deadline: deadline)
     }
 
-    public struct Stack: Sendable, Equatable {
+    public struct Stack: Encodable, Sendable, Equatable {
         public let name: String
         public let id: String
         public let status: String

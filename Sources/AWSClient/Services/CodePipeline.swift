@@ -26,7 +26,7 @@ public struct CodePipeline {
                              as: Output.self).pipelineExecutionId
     }
 
-    public struct Execution: Decodable, Sendable, Equatable {
+    public struct Execution: Codable, Sendable, Equatable {
         public let pipelineName: String
         public let pipelineExecutionId: String
         public let status: String

@@ -7,7 +7,7 @@ public struct RDS {
     }
 
     /// A DB snapshot or a DB cluster snapshot, in the fields the refresh needs.
-    public struct Snapshot: Sendable, Equatable {
+    public struct Snapshot: Encodable, Sendable, Equatable {
         public let identifier: String
         public let arn: String
         /// The instance or cluster it was taken from.
@@ -97,7 +97,7 @@ public struct RDS {
         }
     }
 
-    public struct Instance: Sendable, Equatable {
+    public struct Instance: Encodable, Sendable, Equatable {
         public let identifier: String
         public let arn: String
         public let status: String
@@ -126,7 +126,7 @@ public struct RDS {
         }
     }
 
-    public struct Cluster: Sendable, Equatable {
+    public struct Cluster: Encodable, Sendable, Equatable {
         public let identifier: String
         public let arn: String
         public let status: String

@@ -87,12 +87,12 @@ public struct RDSData {
         }
     }
 
-    public struct Column: Decodable, Sendable, Equatable {
+    public struct Column: Codable, Sendable, Equatable {
         public let name: String?
         public let typeName: String?
     }
 
-    public struct Result: Decodable, Sendable {
+    public struct Result: Codable, Sendable {
         public let records: [[Field]]?
         public let columnMetadata: [Column]?
         public let numberOfRecordsUpdated: Int64?

@@ -6,7 +6,7 @@ public struct SSM {
         wire = JSONProtocol(session: session, service: .ssm, deadline: deadline)
     }
 
-    public struct Parameter: Decodable, Sendable, Equatable {
+    public struct Parameter: Codable, Sendable, Equatable {
         public let Name: String
         public let Value: String
         public let Version: Int

@@ -6,7 +6,7 @@ public struct STS {
         wire = QueryProtocol(session: session, service: .sts, deadline: deadline)
     }
 
-    public struct CallerIdentity: Sendable, Equatable {
+    public struct CallerIdentity: Encodable, Sendable, Equatable {
         public let account: String
         public let arn: String
         public let userID: String

@@ -29,6 +29,16 @@ public enum URIEncoding {
         }
     }
 
+    /// An `application/x-www-form-urlencoded` body, as botocore writes awsQuery requests: like a
+    /// query string, but a space is `+`. (moto checks signatures against a body rebuilt this way.)
+    public static func form(_ pairs: [(String, String)]) -> String {
+        pairs.map { formComponent($0.0) + "=" + formComponent($0.1) }.joined(separator: "&")
+    }
+
+    private static func formComponent(_ text: String) -> String {
+        String(encode(text).split(separator: "%20", omittingEmptySubsequences: false).joined(separator: "+"))
+    }
+
     /// `k=v&k2=v2` with each key and value encoded, in the given order.
     public static func query(_ pairs: [(String, String)]) -> String {
         pairs.map { encode($0.0) + "=" + encode($0.1) }.joined(separator: "&")

@@ -1,0 +1,21 @@
+"""AWS resources the tests and `make run` create in moto with boto3."""
+import json
+
+CODEPIPELINE_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def create_pipeline(moto, name="refresh", role_name="pipeline"):
+    """A minimal valid V2 pipeline (S3 source → S3 deploy) with two variables; returns its name."""
+    role = moto.client("iam").create_role(RoleName=role_name, AssumeRolePolicyDocument=CODEPIPELINE_TRUST)
+    source = {"name": "Source", "actions": [{
+        "name": "Source", "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+        "configuration": {"S3Bucket": "sources", "S3ObjectKey": "app.zip"}, "outputArtifacts": [{"name": "app"}]}]}
+    deploy = {"name": "Deploy", "actions": [{
+        "name": "Deploy", "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1"},
+        "configuration": {"BucketName": "site", "Extract": "true"}, "inputArtifacts": [{"name": "app"}]}]}
+    moto.client("codepipeline").create_pipeline(pipeline={
+        "name": name, "roleArn": role["Role"]["Arn"], "pipelineType": "V2",
+        "artifactStore": {"type": "S3", "location": "artifacts"}, "stages": [source, deploy],
+        "variables": [{"name": "SNAPSHOT", "defaultValue": "latest"}, {"name": "TARGET", "defaultValue": "staging"}]})
+    return name
