@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(name: "AWSCall", dependencies: ["AWSClient"], path: "tools/AWSCall"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP1"]),
     ],
     swiftLanguageModes: [.v6]
 )
