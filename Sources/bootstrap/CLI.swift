@@ -17,6 +17,8 @@ enum CLI {
             return 0
         case "invoke":
             return invoke(Array(arguments.dropFirst()))
+        case "doctor":
+            return Doctor.run()
         default:
             return usageError("unknown command '\(command)'; run 'bootstrap --help'")
         }
@@ -75,6 +77,7 @@ enum CLI {
 
           bootstrap invoke HANDLER [--event FILE|-]   run one invocation here and print the result JSON
           bootstrap invoke --help                     handlers and the settings each reads
+          bootstrap doctor                            region, credential source, endpoints and caller identity
           bootstrap --help                            this text
 
         Handlers:
@@ -144,7 +147,7 @@ enum CLI {
 }
 
 extension String {
-    fileprivate func padding(_ width: Int) -> String {
+    func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

@@ -189,3 +189,30 @@ def test_profile_credentials_from_the_shared_file(moto, tmp_path):
     result = subprocess.run([str(binary("aws-call")), "sts.get-caller-identity"], capture_output=True, env=environment, timeout=30)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["account"] == "123456789012"
+
+
+def doctor(environment):
+    return subprocess.run([str(binary("bootstrap")), "doctor"], capture_output=True, env=environment, timeout=30, text=True)
+
+
+def test_doctor_shows_where_calls_go_and_who_makes_them(moto):
+    environment = moto.env()
+    environment["AWS_ENDPOINT_URL_RDS_DATA"] = "http://127.0.0.1:9"
+    result = doctor(environment)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert "region:       us-east-1 (AWS_REGION)" in out
+    assert f"environment (AWS_ACCESS_KEY_ID): access key {moto.access_key_id[:4]}…{moto.access_key_id[-4:]}" in out
+    assert f"SSM             {moto.endpoint} (AWS_ENDPOINT_URL)" in out
+    assert "RDS Data        http://127.0.0.1:9 (AWS_ENDPOINT_URL_RDS_DATA)" in out
+    assert "caller:       arn:aws:iam::123456789012:user/staging-refresh (account 123456789012)" in out
+    assert moto.secret_access_key not in out + result.stderr
+
+
+def test_doctor_explains_a_wrong_secret(moto):
+    environment = moto.env()
+    environment["AWS_SECRET_ACCESS_KEY"] = "wrong-secret"
+    result = doctor(environment)
+    assert result.returncode == 1
+    assert "SignatureDoesNotMatch" in result.stdout and "Check that AWS_SECRET_ACCESS_KEY" in result.stdout
+    assert "wrong-secret" not in result.stdout + result.stderr
