@@ -7,7 +7,9 @@ import Glibc
 
 /// Runs one AWSClient operation with JSON arguments and prints the typed result as JSON: how the
 /// integration tests call every client operation against moto and read the effect back with boto3.
-///   aws-call OPERATION ['{"name": …}']
+///   aws-call OPERATION ['{"name": …}'] [--repeat N]
+/// With --repeat, the operation runs N times in this warm process and the timings are printed
+/// instead (for `make bench`).
 struct Arguments: Decodable {
     var name: String?
     var value: String?
@@ -104,8 +106,22 @@ do {
     let session = try AWSSession()
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let result = try run(arguments[1], parsed, session)
-    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+    if let flag = arguments.firstIndex(of: "--repeat"), flag + 1 < arguments.count, let count = Int(arguments[flag + 1]) {
+        var microseconds: [Double] = []
+        for _ in 0..<count {
+            var start = timespec(), end = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &start)
+            _ = try run(arguments[1], parsed, session)
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            microseconds.append(Double(end.tv_sec - start.tv_sec) * 1e6 + Double(end.tv_nsec - start.tv_nsec) / 1e3)
+        }
+        // The first call loads libcurl and opens the connection: report it apart.
+        let warm = microseconds.dropFirst().sorted()
+        print(#"{"firstMicroseconds": \#(microseconds[0]), "medianMicroseconds": \#(warm[warm.count / 2]), "p90Microseconds": \#(warm[warm.count * 9 / 10])}"#)
+    } else {
+        let result = try run(arguments[1], parsed, session)
+        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+    }
 } catch let error as AWSError {
     let report = ["code": error.code ?? "", "message": error.description]
     let line = Array(try! JSONEncoder().encode(report)) + [0x0A]

@@ -9,6 +9,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import aws_client  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RELEASE = ROOT / ".build" / "release"
 BENCH = ROOT / "tools" / "bench"
@@ -65,11 +68,30 @@ Loopback round trip on this machine (`tools/bench/loopback-pingpong.c`):
 {pingpong.strip()}
 ```
 <!-- runtime-bench:end -->"""
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n<!-- runtime-bench:start -->\n<!-- runtime-bench:end -->\n"
-    text = re.sub(r"<!-- runtime-bench:start.*?<!-- runtime-bench:end -->", lambda _: section, text, flags=re.S)
-    path.write_text(text)
+    replace_section("runtime-bench", section)
     print(section)
+
+    aws = aws_client.main()
+    signing, trip = aws["signing"], aws["roundTrip"]
+    section = f"""<!-- aws-bench:start (written by `make bench`) -->
+Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; `make bench` (`tools/bench/aws_client.py`).
+
+| | ours | botocore / boto3 | ratio |
+|---|---|---|---|
+| SigV4 signatures/s ({signing['requests']:,} differential-test requests, bodies under 3 KB) | {signing['oursPerSecond']:,.0f} | {signing['botocorePerSecond']:,.0f} | {signing['oursPerSecond'] / signing['botocorePerSecond']:.1f}× |
+| signed SSM GetParameter to moto, warm, median of {trip['calls']} | {trip['oursMedianUs'] / 1000:.2f} ms | {trip['boto3MedianUs'] / 1000:.2f} ms | {trip['oursMedianUs'] / trip['boto3MedianUs']:.2f} |
+| same, p90 | {trip['oursP90Us'] / 1000:.2f} ms | {trip['boto3P90Us'] / 1000:.2f} ms | {trip['oursP90Us'] / trip['boto3P90Us']:.2f} |
+| first call (loads libcurl, connects) | {trip['oursFirstUs'] / 1000:.2f} ms | | |
+<!-- aws-bench:end -->"""
+    replace_section("aws-bench", section)
+    print(section)
+
+
+def replace_section(name, section):
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text()
+    text = re.sub(rf"<!-- {name}:start.*?<!-- {name}:end -->", lambda _: section, text, flags=re.S)
+    path.write_text(text)
 
 
 if __name__ == "__main__":
