@@ -216,3 +216,39 @@ def test_doctor_explains_a_wrong_secret(moto):
     assert result.returncode == 1
     assert "SignatureDoesNotMatch" in result.stdout and "Check that AWS_SECRET_ACCESS_KEY" in result.stdout
     assert "wrong-secret" not in result.stdout + result.stderr
+
+
+def test_container_credentials_endpoint(moto):
+    """The third source in the chain, as ECS and Lambda SnapStart use it: a local endpoint that
+    hands out keys when given the authorization token."""
+    import http.server
+    import threading
+
+    seen_tokens = []
+
+    class Credentials(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen_tokens.append(self.headers.get("Authorization"))
+            body = json.dumps({"AccessKeyId": moto.access_key_id, "SecretAccessKey": moto.secret_access_key,
+                               "Token": None, "Expiration": "2099-01-01T00:00:00Z"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Credentials)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        environment = {k: v for k, v in moto.env().items() if not k.startswith("AWS_ACCESS") and not k.startswith("AWS_SECRET")}
+        url = f"http://127.0.0.1:{server.server_port}/v2/credentials"
+        environment.update({"AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "token-123",
+                            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent"})
+        result = doctor(environment)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stdout
+    assert f"credentials:  container endpoint {url}" in result.stdout
+    assert seen_tokens == ["token-123"]
