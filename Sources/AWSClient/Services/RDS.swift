@@ -45,36 +45,54 @@ public struct RDS {
         public let marker: String?
     }
 
+    /// What differs between DB snapshots and DB cluster snapshots: only names.
+    struct SnapshotKind {
+        let operation: String
+        let sourceParameter: String
+        let list: String
+        let member: String
+        let identifierKey: String
+        let arnKey: String
+        let encryptedKey: String
+        let isCluster: Bool
+
+        static let instance = SnapshotKind(operation: "DescribeDBSnapshots", sourceParameter: "DBInstanceIdentifier", list: "DBSnapshots",
+                                           member: "DBSnapshot", identifierKey: "DBSnapshotIdentifier", arnKey: "DBSnapshotArn",
+                                           encryptedKey: "Encrypted", isCluster: false)
+        static let cluster = SnapshotKind(operation: "DescribeDBClusterSnapshots", sourceParameter: "DBClusterIdentifier", list: "DBClusterSnapshots",
+                                          member: "DBClusterSnapshot", identifierKey: "DBClusterSnapshotIdentifier", arnKey: "DBClusterSnapshotArn",
+                                          encryptedKey: "StorageEncrypted", isCluster: true)
+    }
+
     public func describeDBSnapshotsPage(instanceIdentifier: String? = nil, snapshotType: String? = nil, includeShared: Bool? = nil,
                                         filters: [Filter] = [], maxRecords: Int? = nil, marker: String? = nil) throws(AWSError) -> Page<Snapshot> {
-        var parameters = QueryParameters()
-        parameters.add("DBInstanceIdentifier", instanceIdentifier)
-        parameters.add("SnapshotType", snapshotType)
-        parameters.add("IncludeShared", includeShared)
-        add(filters, to: &parameters)
-        parameters.add("MaxRecords", maxRecords)
-        parameters.add("Marker", marker)
-        let result = try wire.call("DescribeDBSnapshots", parameters)
-        let items = result.child("DBSnapshots")?.children("DBSnapshot").map { element in
-            snapshot(element, identifierKey: "DBSnapshotIdentifier", arnKey: "DBSnapshotArn", sourceKey: "DBInstanceIdentifier",
-                     encryptedKey: "Encrypted", isCluster: false)
-        } ?? []
-        return Page(items: items, marker: nonEmpty(result["Marker"]))
+        try snapshotsPage(.instance, source: instanceIdentifier, snapshotType: snapshotType, includeShared: includeShared,
+                          filters: filters, maxRecords: maxRecords, marker: marker)
     }
 
     public func describeDBClusterSnapshotsPage(clusterIdentifier: String? = nil, snapshotType: String? = nil, includeShared: Bool? = nil,
                                                filters: [Filter] = [], maxRecords: Int? = nil, marker: String? = nil) throws(AWSError) -> Page<Snapshot> {
+        try snapshotsPage(.cluster, source: clusterIdentifier, snapshotType: snapshotType, includeShared: includeShared,
+                          filters: filters, maxRecords: maxRecords, marker: marker)
+    }
+
+    func snapshotsPage(_ kind: SnapshotKind, source: String?, snapshotType: String?, includeShared: Bool?,
+                       filters: [Filter], maxRecords: Int?, marker: String?) throws(AWSError) -> Page<Snapshot> {
         var parameters = QueryParameters()
-        parameters.add("DBClusterIdentifier", clusterIdentifier)
+        parameters.add(kind.sourceParameter, source)
         parameters.add("SnapshotType", snapshotType)
         parameters.add("IncludeShared", includeShared)
         add(filters, to: &parameters)
         parameters.add("MaxRecords", maxRecords)
         parameters.add("Marker", marker)
-        let result = try wire.call("DescribeDBClusterSnapshots", parameters)
-        let items = result.child("DBClusterSnapshots")?.children("DBClusterSnapshot").map { element in
-            snapshot(element, identifierKey: "DBClusterSnapshotIdentifier", arnKey: "DBClusterSnapshotArn", sourceKey: "DBClusterIdentifier",
-                     encryptedKey: "StorageEncrypted", isCluster: true)
+        let result = try wire.call(kind.operation, parameters)
+        let items = result.child(kind.list)?.children(kind.member).map { (e: XMLElement) -> Snapshot in
+            let created = e["SnapshotCreateTime"] ?? ""
+            return Snapshot(identifier: e[kind.identifierKey] ?? "", arn: e[kind.arnKey] ?? "", sourceIdentifier: e[kind.sourceParameter] ?? "",
+                            isCluster: kind.isCluster, status: e["Status"] ?? "", type: e["SnapshotType"] ?? "", engine: e["Engine"] ?? "",
+                            engineVersion: e["EngineVersion"] ?? "", createTime: created,
+                            createTimeEpochMilliseconds: Timestamp.epochMilliseconds(created),
+                            encrypted: e[kind.encryptedKey] == "true", kmsKeyID: nonEmpty(e["KmsKeyId"]))
         } ?? []
         return Page(items: items, marker: nonEmpty(result["Marker"]))
     }
@@ -177,15 +195,6 @@ public struct RDS {
             parameters.add(prefix + "Name", filter.name)
             parameters.addList(prefix + "Values", member: "Value", filter.values)
         }
-    }
-
-    private func snapshot(_ e: XMLElement, identifierKey: String, arnKey: String, sourceKey: String, encryptedKey: String, isCluster: Bool) -> Snapshot {
-        let created = e["SnapshotCreateTime"] ?? ""
-        return Snapshot(identifier: e[identifierKey] ?? "", arn: e[arnKey] ?? "", sourceIdentifier: e[sourceKey] ?? "", isCluster: isCluster,
-                        status: e["Status"] ?? "", type: e["SnapshotType"] ?? "", engine: e["Engine"] ?? "",
-                        engineVersion: e["EngineVersion"] ?? "", createTime: created,
-                        createTimeEpochMilliseconds: Timestamp.epochMilliseconds(created),
-                        encrypted: e[encryptedKey] == "true", kmsKeyID: nonEmpty(e["KmsKeyId"]))
     }
 }
 
