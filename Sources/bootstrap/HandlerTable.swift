@@ -1,4 +1,5 @@
 import LambdaRuntime
+import Refresh
 
 /// A setting a handler reads, for `--help` and README.
 struct Setting: Sendable {
@@ -16,12 +17,26 @@ struct HandlerEntry: Sendable {
 
 enum HandlerTable {
     static let entries: [HandlerEntry] = [
+        HandlerEntry(
+            name: "update-latest-snapshot-id",
+            summary: "Cron: writes the newest usable snapshot of the source (also one shared from another account, by ARN) to SSM <prefix>/latest-snapshot-id, only when it changed. Result: {snapshot, snapshotCreateTime, previous, changed}. Event: {} or a scheduled event; {\"dryRun\": true} plans without writing; {\"config\": {…}} overrides settings.",
+            settings: refreshSettings(excluding: ["RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE", "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE"]),
+            make: { try UpdateLatestSnapshotHandler.make() }),
+        HandlerEntry(
+            name: "restore-from-snapshot",
+            summary: "Cron: copies latest to SSM <prefix>/current-snapshot-id, then starts the pipeline (one execution per snapshot) or creates/updates the staging DB stack, without waiting. Event: {} or a scheduled event; {\"snapshot\": \"…\"} restores that one; {\"force\": true} re-runs; {\"dryRun\": true} plans.",
+            settings: refreshSettings(excluding: []),
+            make: { try RestoreFromSnapshotHandler.make() }),
         EchoHandler.entry,
         ContextHandler.entry,
         FailHandler.entry,
     ]
 
     static var names: [String] { entries.map(\.name) }
+
+    private static func refreshSettings(excluding excluded: [String]) -> [Setting] {
+        Settings.documentation.filter { !excluded.contains($0.name) }.map { Setting(name: $0.name, meaning: $0.meaning) }
+    }
 
     static func entry(named name: String) -> HandlerEntry? {
         entries.first { $0.name == name }

@@ -1,0 +1,22 @@
+import LambdaRuntime
+
+/// Refuses any configuration in which a write could land on production: a stack, parameter path,
+/// pipeline or staging identifier named like the source database. RDS identifiers ignore case.
+enum ProductionGuard {
+    static func check(_ settings: Settings) throws(FunctionError) {
+        let source = settings.source.identifier.lowercased()
+        let sourceName = settings.source.identifier
+        var targets: [(String, String?)] = [
+            ("STACK_NAME", settings.stackName),
+            ("STAGING_DB_IDENTIFIER", settings.stagingDBIdentifier),
+            ("PIPELINE_NAME", settings.pipelineName),
+        ]
+        for segment in settings.parameterPrefix.split(separator: "/") {
+            targets.append(("PARAMETER_PREFIX", String(segment)))
+        }
+        for (name, value) in targets where value?.lowercased() == source {
+            throw FunctionError(.function, "ProductionGuard",
+                                "\(name) names the production database '\(sourceName)'; this function writes to what \(name) names, so it must be a staging resource, e.g. \(name)=staging-\(sourceName)")
+        }
+    }
+}

@@ -1,0 +1,196 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AWSClient
+import FoundationEssentials
+import LambdaRuntime
+
+/// `restore-from-snapshot`: copies latest (or the event's snapshot) to `<prefix>/current-snapshot-id`
+/// and starts the redeploy: the pipeline, or the staging database's stack. Every read and check
+/// comes first; writes start only when all of them passed, so a refusal changes nothing.
+public struct RestoreFromSnapshotHandler: JSONHandler {
+    let settings: SettingsSource
+    let session: AWSSession
+
+    public init(settings: SettingsSource, session: AWSSession) {
+        self.settings = settings
+        self.session = session
+    }
+
+    public static func make() throws -> RestoreFromSnapshotHandler {
+        let settings = try SettingsSource.process()
+        try Settings.validateAtInit(settings)
+        return RestoreFromSnapshotHandler(settings: settings, session: try AWSSession())
+    }
+
+    public struct Output: Encodable, Sendable {
+        public var snapshot: String
+        public var previous: String?
+        public var changed: Bool
+        public var mode: String
+        public var pipelineName: String?
+        public var executionId: String?
+        public var stackName: String?
+        public var stackAction: String?
+        public var stackId: String?
+        public var dryRun: Bool?
+        public var plan: [PlannedCall]?
+    }
+
+    enum StackStep {
+        case create
+        case update
+        case recreate
+    }
+
+    public func handle(event: RefreshEvent, context: Context) throws -> Output {
+        let settings = try Settings(self.settings.overlaid(with: event.config))
+        let deadline = Deadline(epochMilliseconds: context.deadlineMilliseconds)
+        let ssm = SSM(session: session, deadline: deadline)
+
+        // Reads and checks.
+        let snapshot: String
+        if let requested = event.snapshot {
+            snapshot = try checkedOverride(requested, settings: settings, deadline: deadline)
+        } else {
+            guard let latest = try ssm.getParameter(name: settings.latestParameter) else {
+                throw FunctionError(.function, "NoLatestSnapshot",
+                                    "\(settings.latestParameter) does not exist yet: run update-latest-snapshot-id first, or name a snapshot with {\"snapshot\": \"…\"}")
+            }
+            snapshot = latest.Value
+        }
+        let current = try ssm.getParameter(name: settings.currentParameter)
+        let changed = current?.Value != snapshot || event.force
+        var plan: [PlannedCall] = []
+        if changed {
+            plan.append(PlannedCall("ssm:PutParameter", ["Name": settings.currentParameter, "Value": snapshot, "Overwrite": String(current != nil)]))
+        }
+        var output = Output(snapshot: snapshot, previous: current?.Value, changed: changed, mode: settings.restoreMode.rawValue)
+
+        var pipeline: (name: String, token: String, variables: [CodePipeline.Variable])?
+        var stack: (name: String, step: StackStep, template: String, parameters: [CloudFormation.Parameter])?
+        switch settings.restoreMode {
+        case .pipeline:
+            let name = try pipelineName(settings, ssm)
+            let token = PipelineToken.make(snapshot: snapshot, forcedBy: event.force ? context.requestID : nil)
+            let variables = settings.pipelineVariable.map { [CodePipeline.Variable(name: $0, value: snapshot)] } ?? []
+            pipeline = (name, token, variables)
+            plan.append(PlannedCall("codepipeline:StartPipelineExecution", ["name": name, "clientRequestToken": token]))
+            output.pipelineName = name
+        case .stack:
+            let name = settings.stackName!
+            let template = try templateBody(settings)
+            var parameters = [CloudFormation.Parameter(key: "SnapshotIdentifier", value: snapshot)]
+            if let staging = settings.stagingDBIdentifier { parameters.append(.init(key: "StagingDBIdentifier", value: staging)) }
+            let step = try stackStep(name, CloudFormation(session: session, deadline: deadline))
+            stack = (name, step, template, parameters)
+            switch step {
+            case .create: plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
+            case .update: plan.append(PlannedCall("cloudformation:UpdateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
+            case .recreate:
+                plan.append(PlannedCall("cloudformation:DeleteStack", ["StackName": name]))
+                plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
+            }
+            output.stackName = name
+        }
+
+        if event.dryRun {
+            output.dryRun = true
+            output.plan = plan
+            return output
+        }
+
+        // Writes.
+        if changed {
+            try ssm.putParameter(name: settings.currentParameter, value: snapshot, overwrite: current != nil,
+                                 tags: current == nil ? UpdateLatestSnapshotHandler.tags : [])
+        }
+        if let pipeline {
+            output.executionId = try CodePipeline(session: session, deadline: deadline)
+                .startPipelineExecution(name: pipeline.name, clientRequestToken: pipeline.token, variables: pipeline.variables)
+        }
+        if let stack {
+            let cloudFormation = CloudFormation(session: session, deadline: deadline)
+            switch stack.step {
+            case .create:
+                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: stack.template, parameters: stack.parameters)
+                output.stackAction = "created"
+            case .update:
+                switch try cloudFormation.updateStack(name: stack.name, templateBody: stack.template, parameters: stack.parameters) {
+                case .started(let id):
+                    output.stackId = id
+                    output.stackAction = "updated"
+                case .noChanges:
+                    output.stackAction = "unchanged"
+                }
+            case .recreate:
+                try cloudFormation.deleteStack(name: stack.name)
+                try waitUntilGone(stack.name, cloudFormation, context: context)
+                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: stack.template, parameters: stack.parameters)
+                output.stackAction = "recreated"
+            }
+        }
+        context.logger.info("restore started", ["snapshot": .string(snapshot), "mode": .string(output.mode),
+                                                "execution": .string(output.executionId ?? "-"), "stack": .string(output.stackAction ?? "-")])
+        return output
+    }
+
+    /// The manual override must name one of the source's snapshots, and it must be available.
+    private func checkedOverride(_ requested: String, settings: Settings, deadline: Deadline) throws -> String {
+        var all = settings
+        all.snapshotTypes = Settings.allTypes
+        let snapshots = try SnapshotCatalog(rds: RDS(session: session, deadline: deadline)).snapshots(for: all)
+        guard let found = snapshots.first(where: { $0.identifier == requested || $0.arn == requested }) else {
+            throw FunctionError(.function, "SnapshotNotFound",
+                                "snapshot '\(requested)' is not one of \(settings.source.identifier)'s snapshots visible to this account; name one by identifier, or by ARN when shared")
+        }
+        guard found.status == "available" else {
+            throw FunctionError(.function, "SnapshotNotAvailable", "snapshot '\(requested)' is \(found.status), not available; wait for it or name another")
+        }
+        return SnapshotSelection.reference(to: found)
+    }
+
+    private func pipelineName(_ settings: Settings, _ ssm: SSM) throws -> String {
+        if let name = settings.pipelineName { return name }
+        if let stored = try ssm.getParameter(name: settings.pipelineNameParameter) {
+            var checked = settings
+            checked.pipelineName = stored.Value
+            try ProductionGuard.check(checked)
+            return stored.Value
+        }
+        throw FunctionError(.function, "InvalidConfiguration",
+                            "no pipeline to start: set PIPELINE_NAME (e.g. PIPELINE_NAME=staging-db-deploy) or the SSM parameter \(settings.pipelineNameParameter)")
+    }
+
+    private func templateBody(_ settings: Settings) throws -> String {
+        let directory = FunctionEnvironment.variable("LAMBDA_TASK_ROOT") ?? FileManager.default.currentDirectoryPath
+        let path = settings.stackTemplate ?? directory + "/templates/staging-db.yml"
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
+            throw FunctionError(.function, "InvalidConfiguration", "the stack template \(path) cannot be read; ship it beside the binary or set STACK_TEMPLATE, e.g. STACK_TEMPLATE=/var/task/templates/staging-db.yml")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func stackStep(_ name: String, _ cloudFormation: CloudFormation) throws -> StackStep {
+        guard let stack = try cloudFormation.describeStack(name: name) else { return .create }
+        let status = stack.status
+        if status == "ROLLBACK_COMPLETE" { return .recreate }
+        if status.hasSuffix("_IN_PROGRESS") {
+            throw FunctionError(.function, "StackBusy", "stack \(name) is \(status); nothing was changed. Run again once CloudFormation has finished")
+        }
+        if status.hasSuffix("_FAILED") {
+            throw FunctionError(.function, "StackFailed", "stack \(name) is \(status)\(stack.statusReason.map { " (\($0))" } ?? ""); fix or delete it in CloudFormation, then run again")
+        }
+        return .update
+    }
+
+    /// DeleteStack returns at once; CreateStack of the same name must wait for the old stack to go.
+    private func waitUntilGone(_ name: String, _ cloudFormation: CloudFormation, context: Context) throws {
+        while let stack = try cloudFormation.describeStack(name: name), stack.status != "DELETE_COMPLETE" {
+            guard context.remainingMilliseconds > 10_000 else {
+                throw FunctionError(.function, "StackBusy", "stack \(name) (ROLLBACK_COMPLETE) is being deleted; the next run creates it anew")
+            }
+            usleep(2_000_000)
+        }
+    }
+}

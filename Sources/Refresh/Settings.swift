@@ -1,0 +1,143 @@
+import LambdaRuntime
+
+/// The refresh handlers' settings, checked. Names are exactly those the templates and README use.
+public struct Settings: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        case cluster(String)
+        case instance(String)
+
+        public var identifier: String {
+            switch self {
+            case .cluster(let id), .instance(let id): id
+            }
+        }
+    }
+
+    public enum RestoreMode: String, Sendable, Equatable {
+        case pipeline, stack
+    }
+
+    public var source: Source
+    public var sourceAccountID: String?
+    public var snapshotTypes: [String]
+    public var engine: String?
+    public var engineVersion: String?
+    public var parameterPrefix: String
+    public var restoreMode: RestoreMode
+    public var pipelineName: String?
+    public var pipelineVariable: String?
+    public var stackName: String?
+    public var stagingDBIdentifier: String?
+    public var stackTemplate: String?
+
+    public static let names = [
+        "SOURCE_DB_CLUSTER_IDENTIFIER", "SOURCE_DB_INSTANCE_IDENTIFIER", "SOURCE_ACCOUNT_ID", "SNAPSHOT_TYPES",
+        "ENGINE", "ENGINE_VERSION", "PARAMETER_PREFIX", "RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE",
+        "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE",
+    ]
+
+    public static let documentation: [(name: String, meaning: String)] = [
+        ("SOURCE_DB_CLUSTER_IDENTIFIER", "production Aurora cluster (set this or the next), e.g. prod-cluster"),
+        ("SOURCE_DB_INSTANCE_IDENTIFIER", "production RDS instance, e.g. prod-db"),
+        ("SOURCE_ACCOUNT_ID", "keep only snapshots owned by this account, e.g. 111122223333 (default: any)"),
+        ("SNAPSHOT_TYPES", "comma list of automated, manual, shared (default: all three)"),
+        ("ENGINE", "engine the snapshot must have, e.g. aurora-postgresql (default: any)"),
+        ("ENGINE_VERSION", "engine version prefix, e.g. 15 or 15.4 (default: any)"),
+        ("PARAMETER_PREFIX", "SSM prefix (default /staging-refresh)"),
+        ("RESTORE_MODE", "pipeline or stack (default pipeline)"),
+        ("PIPELINE_NAME", "pipeline to start (default: SSM <prefix>/pipeline-name)"),
+        ("PIPELINE_VARIABLE", "pipeline variable that receives the snapshot, e.g. SNAPSHOT (default: none)"),
+        ("STACK_NAME", "stack mode: the staging DB stack, e.g. staging-db"),
+        ("STAGING_DB_IDENTIFIER", "stack mode: the staging DB's identifier, e.g. staging-db"),
+        ("STACK_TEMPLATE", "stack mode: template path (default templates/staging-db.yml beside the binary)"),
+    ]
+
+    static let allTypes = ["automated", "manual", "shared"]
+
+    /// Reads and checks every setting. Errors name the setting, where its value came from and an
+    /// example of a good one.
+    public init(_ source: SettingsSource) throws(FunctionError) {
+        func bad(_ name: String, _ problem: String, example: String) -> FunctionError {
+            let origin = source.value(name).map { " (from \($0.from))" } ?? ""
+            return FunctionError(.function, "InvalidConfiguration", "\(name)\(origin) \(problem); for example \(name)=\(example)")
+        }
+        let cluster = source.value("SOURCE_DB_CLUSTER_IDENTIFIER")?.value
+        let instance = source.value("SOURCE_DB_INSTANCE_IDENTIFIER")?.value
+        switch (cluster, instance) {
+        case (let id?, nil): self.source = .cluster(id)
+        case (nil, let id?): self.source = .instance(id)
+        case (nil, nil):
+            throw FunctionError(.function, "InvalidConfiguration",
+                                "set SOURCE_DB_CLUSTER_IDENTIFIER (Aurora) or SOURCE_DB_INSTANCE_IDENTIFIER (RDS) to the production database, e.g. SOURCE_DB_CLUSTER_IDENTIFIER=prod-cluster")
+        case (_?, _?):
+            throw FunctionError(.function, "InvalidConfiguration",
+                                "set only one of SOURCE_DB_CLUSTER_IDENTIFIER and SOURCE_DB_INSTANCE_IDENTIFIER, not both")
+        }
+        guard Self.isIdentifier(self.source.identifier) else {
+            let name = cluster != nil ? "SOURCE_DB_CLUSTER_IDENTIFIER" : "SOURCE_DB_INSTANCE_IDENTIFIER"
+            throw bad(name, "is not an RDS identifier (letters, digits and hyphens, starting with a letter)", example: "prod-cluster")
+        }
+
+        sourceAccountID = source.value("SOURCE_ACCOUNT_ID")?.value
+        if let account = sourceAccountID, account.count != 12 || !account.allSatisfy(\.isASCIIDigit) {
+            throw bad("SOURCE_ACCOUNT_ID", "must be a 12-digit AWS account id", example: "111122223333")
+        }
+
+        if let list = source.value("SNAPSHOT_TYPES")?.value {
+            let types = list.split(separator: ",").map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
+            guard !types.isEmpty, types.allSatisfy(Self.allTypes.contains) else {
+                throw bad("SNAPSHOT_TYPES", "must be a comma list of automated, manual, shared", example: "automated,manual")
+            }
+            snapshotTypes = Self.allTypes.filter(types.contains)
+        } else {
+            snapshotTypes = Self.allTypes
+        }
+
+        engine = source.value("ENGINE")?.value
+        engineVersion = source.value("ENGINE_VERSION")?.value
+
+        parameterPrefix = source.value("PARAMETER_PREFIX")?.value ?? "/staging-refresh"
+        guard parameterPrefix.hasPrefix("/"), !parameterPrefix.hasSuffix("/"), parameterPrefix.count <= 900,
+              parameterPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_.-".contains($0)) })
+        else {
+            throw bad("PARAMETER_PREFIX", "must start with / and hold only letters, digits, / _ . -", example: "/staging-refresh")
+        }
+
+        let mode = source.value("RESTORE_MODE")?.value ?? "pipeline"
+        guard let restoreMode = RestoreMode(rawValue: mode) else {
+            throw bad("RESTORE_MODE", "must be pipeline or stack", example: "pipeline")
+        }
+        self.restoreMode = restoreMode
+        pipelineName = source.value("PIPELINE_NAME")?.value
+        pipelineVariable = source.value("PIPELINE_VARIABLE")?.value
+        stackName = source.value("STACK_NAME")?.value
+        stagingDBIdentifier = source.value("STAGING_DB_IDENTIFIER")?.value
+        stackTemplate = source.value("STACK_TEMPLATE")?.value
+        if restoreMode == .stack && stackName == nil {
+            throw FunctionError(.function, "InvalidConfiguration", "RESTORE_MODE=stack needs STACK_NAME, the staging database's stack, e.g. STACK_NAME=staging-db")
+        }
+        if let staging = stagingDBIdentifier, !Self.isIdentifier(staging) {
+            throw bad("STAGING_DB_IDENTIFIER", "is not an RDS identifier", example: "staging-db")
+        }
+        try ProductionGuard.check(self)
+    }
+
+    public var latestParameter: String { parameterPrefix + "/latest-snapshot-id" }
+    public var currentParameter: String { parameterPrefix + "/current-snapshot-id" }
+    public var pipelineNameParameter: String { parameterPrefix + "/pipeline-name" }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLetter, text.count <= 63 else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -1,0 +1,57 @@
+import FoundationEssentials
+import LambdaRuntime
+
+/// Where a setting's value comes from, strongest first: the event's `config` object, the
+/// environment, then `config.json` beside the binary.
+public struct SettingsSource: Sendable {
+    let layers: [(name: String, values: [String: String])]
+
+    public init(event: [String: String] = [:], environment: [String: String], file: [String: String] = [:]) {
+        layers = [("the event's config", event), ("the environment", environment), ("config.json", file)]
+    }
+
+    /// The process's environment and config.json (read once, at init).
+    public static func process() throws -> SettingsSource {
+        var environment: [String: String] = [:]
+        for name in Settings.names {
+            if let value = FunctionEnvironment.variable(name) { environment[name] = value }
+        }
+        return SettingsSource(environment: environment, file: try ConfigFile.load())
+    }
+
+    public func overlaid(with event: [String: String]) -> SettingsSource {
+        SettingsSource(event: event, environment: layers[1].values, file: layers[2].values)
+    }
+
+    /// The value and the layer it came from; empty strings count as unset.
+    func value(_ name: String) -> (value: String, from: String)? {
+        for layer in layers {
+            if let value = layer.values[name], !value.isEmpty { return (value, layer.name) }
+        }
+        return nil
+    }
+}
+
+/// `config.json`: a flat object of setting names to strings, in `$LAMBDA_TASK_ROOT` (or beside
+/// the binary when run as a tool). Absent is fine; unreadable or malformed fails init.
+enum ConfigFile {
+    static func load() throws -> [String: String] {
+        let directory = FunctionEnvironment.variable("LAMBDA_TASK_ROOT") ?? executableDirectory()
+        let path = directory + "/config.json"
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FunctionError(.runtime, "InvalidConfiguration", "\(path) exists but cannot be read")
+        }
+        do {
+            return try JSONDecoder().decode([String: String].self, from: data)
+        } catch {
+            throw FunctionError(.runtime, "InvalidConfiguration",
+                                "\(path) must be a JSON object of setting names to strings, e.g. {\"PARAMETER_PREFIX\": \"/staging-refresh\"}")
+        }
+    }
+
+    private static func executableDirectory() -> String {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "."
+        return String(path.prefix(upTo: path.lastIndex(of: "/") ?? path.endIndex))
+    }
+}
