@@ -3,25 +3,36 @@
 - CodePipeline StartPipelineExecution and GetPipelineExecution.
 - RDS DescribeDBSnapshots and DescribeDBClusterSnapshots pagination (moto returns every snapshot in one
   page, ignoring MaxRecords and Marker).
+- RDS snapshots shared from another account reported as SnapshotType "shared", as AWS does (moto reports
+  the owner's "manual").
+- A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
+  engine, engine version, creation time and type, which no AWS API can (snapshot_fixtures.set_snapshot).
 
-Each is a method on moto's own response and backend classes, so moto's dispatch, error serialisation and
-signature checking apply to it as to moto's own operations.
+Each AWS operation is a method on moto's own response and backend classes, so moto's dispatch, error
+serialisation and signature checking apply to it as to moto's own operations. The control call is one more
+of moto's own /moto-api/ routes, which, like /moto-api/reset-auth, are unsigned.
 
 `python3 moto_extensions.py` installs them and serves on a free 127.0.0.1 port, printing
 "listening on 127.0.0.1:PORT" once the socket is bound.
 """
+import copy
 import json
 import logging
 import os
+from datetime import datetime, timezone
+from functools import partialmethod
 
 from moto.codepipeline.models import CodePipeline, CodePipelineBackend
 from moto.codepipeline.responses import CodePipelineResponse
+from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import PaginatedResult
 from moto.core.utils import get_pagination_model
 from moto.moto_api._internal import mock_random
+from moto.moto_api._internal import urls as moto_api_urls
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.rds.exceptions import InvalidParameterValue
+from moto.rds.models import DBClusterSnapshot, DBSnapshot, RDSBackend, rds_backends
 from moto.rds.responses import RDSResponse
 from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
@@ -146,11 +157,107 @@ def _install_rds():
     RDSResponse.describe_db_snapshots = _paginated("DescribeDBSnapshots", RDSResponse.describe_db_snapshots)
     RDSResponse.describe_db_cluster_snapshots = _paginated(
         "DescribeDBClusterSnapshots", RDSResponse.describe_db_cluster_snapshots)
+    _install_shared_snapshot_type()
+
+
+# --- RDS shared snapshots' type ------------------------------------------------------------------------
+
+def _install_shared_snapshot_type():
+    """Describe*Snapshots(SnapshotType="shared") answers with a view of each snapshot typed "shared": the
+    owner's own snapshot keeps "manual", as on AWS, because the view is a copy."""
+    original = RDSBackend.get_shared_snapshots
+
+    def get_shared_snapshots(self, resource_type):
+        views = []
+        for snapshot in original(self, resource_type):
+            view = copy.copy(snapshot)  # shares the owner's backend, so its ARN still names the owner
+            view.snapshot_type = "shared"
+            views.append(view)
+        return views
+
+    RDSBackend.get_shared_snapshots = get_shared_snapshots
+    # moto's describe methods call these partialmethods, which hold the original function itself.
+    RDSBackend.get_shared_db_snapshots = partialmethod(get_shared_snapshots, resource_type=DBSnapshot)
+    RDSBackend.get_shared_db_cluster_snapshots = partialmethod(get_shared_snapshots, resource_type=DBClusterSnapshot)
+
+
+# --- Harness control: edit an RDS snapshot ------------------------------------------------------------
+
+RDS_SNAPSHOT_CONTROL_PATH = "/moto-api/staging-refresh/rds-snapshot"
+SNAPSHOT_TYPES = ("automated", "manual")
+
+
+def _json_response(status: int, body: dict):
+    return status, {"Content-Type": "application/json"}, json.dumps(body)
+
+
+def _utc(text: str) -> datetime:
+    """ISO-8601 with a zone ("2026-11-01T02:00:00Z") as the naive UTC datetime moto keeps: its serialiser
+    writes a snapshot's time with strftime and a literal "Z"."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"createTime {text!r} has no time zone")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def set_rds_snapshot(request, full_url, headers):
+    """POST {"account", "region", "identifier", "cluster": bool, and any of "status", "engine",
+    "engineVersion", "createTime", "snapshotType"}: sets those on the snapshot, so that its owner's and its
+    sharees' Describe*Snapshots report them. 404 for an unknown snapshot, 400 for a bad body."""
+    if request.method != "POST":
+        return _json_response(405, {"error": "POST a JSON body"})
+    try:
+        body = json.loads(request.get_data() or b"null")
+        if not isinstance(body, dict) or not isinstance(body.get("identifier"), str):
+            raise ValueError("the body must be a JSON object with an identifier")
+        create_time = _utc(body["createTime"]) if body.get("createTime") is not None else None
+        snapshot_type = body.get("snapshotType")
+        if snapshot_type is not None and snapshot_type not in SNAPSHOT_TYPES:
+            raise ValueError(f"snapshotType must be one of {SNAPSHOT_TYPES}")
+    except (ValueError, TypeError) as error:
+        return _json_response(400, {"error": str(error)})
+
+    account = body.get("account", DEFAULT_ACCOUNT_ID)
+    region = body.get("region", "us-east-1")
+    if account not in rds_backends or region not in rds_backends[account]:
+        return _json_response(404, {"error": f"no RDS backend for account {account} in {region}"})
+    backend = rds_backends[account][region]
+    cluster = bool(body.get("cluster"))
+    snapshots = backend.cluster_snapshots if cluster else backend.database_snapshots
+    snapshot = snapshots.get(body["identifier"])  # moto's dict ignores case, as AWS identifiers do
+    if snapshot is None:
+        kind = "DB cluster snapshot" if cluster else "DB snapshot"
+        return _json_response(404, {"error": f"{kind} {body['identifier']} not found in {account} {region}"})
+
+    # The snapshot keeps a copy of its cluster or instance as it was when taken, which moto's own "engine"
+    # filter reads; editing that copy keeps the filter in step with what Describe reports.
+    source = snapshot.cluster if cluster else snapshot.database
+    if body.get("status") is not None:
+        snapshot.status = body["status"]
+    if body.get("engine") is not None:
+        snapshot.engine = source.engine = body["engine"]
+    if body.get("engineVersion") is not None:
+        snapshot.engine_version = source.engine_version = body["engineVersion"]
+    if create_time is not None:
+        snapshot.created = create_time  # SnapshotCreateTime is a property reading this
+        if not cluster:
+            snapshot.original_snapshot_create_time = create_time
+    if snapshot_type is not None:
+        snapshot.snapshot_type = snapshot_type
+    return _json_response(200, {"status": "ok", "arn": snapshot.arn})
+
+
+def _install_control():
+    # moto builds its /moto-api/ Flask app from this module's url_paths when that app is first used, so a
+    # route added before serving is served like moto's own, and unsigned like them. AWS API requests never
+    # reach that app (werkzeug_app routes only /moto-api/ paths to it), so their signature checks stand.
+    moto_api_urls.url_paths["{0}" + RDS_SNAPSHOT_CONTROL_PATH] = set_rds_snapshot
 
 
 def install():
     _install_codepipeline()
     _install_rds()
+    _install_control()
 
 
 def serve(host: str = "127.0.0.1"):
