@@ -5,6 +5,8 @@
   page, ignoring MaxRecords and Marker).
 - RDS snapshots shared from another account reported as SnapshotType "shared", as AWS does (moto reports
   the owner's "manual").
+- /moto-api/data.json that survives models with unreadable properties (moto's own view raises on an RDS
+  cluster's master_user_password), so tests can compare all of moto's state before and after a call.
 - A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
   engine, engine version, creation time and type, which no AWS API can (snapshot_fixtures.set_snapshot).
 
@@ -129,6 +131,8 @@ def _install_codepipeline():
         self.execution_ids_by_token = {}
 
     CodePipeline.__init__ = init
+    # data.json lists a model's JSON-serialisable attributes: this makes started executions one of them.
+    CodePipeline.started_executions = property(lambda self: [e.to_dict() for e in self.executions.values()])
     CodePipelineBackend.start_pipeline_execution = start_pipeline_execution
     CodePipelineBackend.get_pipeline_execution = get_pipeline_execution
     CodePipelineResponse.start_pipeline_execution = start_pipeline_execution_response
@@ -171,6 +175,10 @@ def _install_shared_snapshot_type():
         views = []
         for snapshot in original(self, resource_type):
             view = copy.copy(snapshot)  # shares the owner's backend, so its ARN still names the owner
+            # BaseModel.__new__ tracks every instance, copies too: a view is no model of its own, and
+            # left tracked it would pile up with each describe and show as new state in data.json.
+            tracked = type(view).instances_tracked
+            tracked[:] = [instance for instance in tracked if instance is not view]
             view.snapshot_type = "shared"
             views.append(view)
         return views
@@ -247,11 +255,35 @@ def set_rds_snapshot(request, full_url, headers):
     return _json_response(200, {"status": "ok", "arn": snapshot.arn})
 
 
+def model_data(request, full_url, headers):
+    """moto's data.json, except that an attribute whose getter raises is left out instead of failing the
+    whole answer."""
+    from moto.core.model_instances import model_data as tracked
+
+    def readable(instance):
+        values = {}
+        for attr in dir(instance):
+            if attr.startswith("_"):
+                continue
+            try:
+                value = getattr(instance, attr)
+                json.dumps(value)
+            except Exception:  # noqa: BLE001 - moto's properties raise NotImplementedError, TypeError, ...
+                continue
+            values[attr] = value
+        return values
+
+    results = {service: {name: [readable(i) for i in model.instances_tracked] for name, model in sorted(models.items())}
+               for service, models in sorted(tracked.items())}
+    return 200, {"Content-Type": "application/json"}, json.dumps(results)
+
+
 def _install_control():
     # moto builds its /moto-api/ Flask app from this module's url_paths when that app is first used, so a
     # route added before serving is served like moto's own, and unsigned like them. AWS API requests never
     # reach that app (werkzeug_app routes only /moto-api/ paths to it), so their signature checks stand.
     moto_api_urls.url_paths["{0}" + RDS_SNAPSHOT_CONTROL_PATH] = set_rds_snapshot
+    moto_api_urls.url_paths["{0}/moto-api/data.json"] = model_data
 
 
 def install():

@@ -23,11 +23,14 @@ def invoke(moto, handler, event=None, settings=None, env=None):
 
 def moto_state(moto):
     """Everything moto holds, for before/after comparisons. IAM and STS are left out: each signed
-    request updates an access key's last-used data there."""
+    request updates an access key's last-used data there. moto advances a resource's status
+    (creating -> available) when the status is first read, so the first read settles it and the
+    second is the state."""
     import urllib.request
 
-    with urllib.request.urlopen(moto.endpoint + "/moto-api/data.json") as response:
-        state = json.loads(response.read())
+    for _ in range(2):
+        with urllib.request.urlopen(moto.endpoint + "/moto-api/data.json") as response:
+            state = json.loads(response.read())
     for volatile in ("iam", "sts", "core"):
         state.pop(volatile, None)
     return state
