@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from harness.aws_fixtures import create_pipeline
+from harness.aws_fixtures import answer_custom_resource, create_pipeline, pending_custom_resource_requests
 from harness.moto_peer import MotoServer
 from harness.refresh import invoke, moto_state
 
@@ -204,3 +204,39 @@ def test_restore_in_stack_mode_create_update_noop_busy_and_rollback(moto, tmp_pa
 
     unchanged, failed, _ = invoke(moto, "restore-from-snapshot", {}, config)
     assert (failed, unchanged["stackAction"], unchanged["changed"]) == (False, "unchanged", False)
+
+    # A stack CloudFormation is still working on: its custom resource has not been answered yet.
+    busy_template = tmp_path / "busy.json"
+    busy_template.write_text(json.dumps({
+        "Parameters": {"SnapshotIdentifier": {"Type": "String"}, "StagingDBIdentifier": {"Type": "String"}},
+        "Resources": {"Migration": {"Type": "Custom::SchemaMigration", "Properties": {
+            "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:schema-migration",
+            "Snapshot": {"Ref": "SnapshotIdentifier"}}}}}))
+    busy = {**config, "STACK_NAME": "staging-busy", "STACK_TEMPLATE": str(busy_template)}
+    cloudformation = moto.client("cloudformation")
+    created, failed, _ = invoke(moto, "restore-from-snapshot", {"force": True}, busy)
+    assert (failed, created["stackAction"]) == (False, "created"), created
+    assert cloudformation.describe_stacks(StackName="staging-busy")["Stacks"][0]["StackStatus"] == "CREATE_IN_PROGRESS"
+    [request] = pending_custom_resource_requests(moto)
+    current = ssm_value(moto, f"{prefix}/current-snapshot-id")
+
+    ssm.put_parameter(Name=f"{prefix}/latest-snapshot-id", Value="prod-2", Type="String", Overwrite=True)
+    before = moto_state(moto)
+    refused, failed, _ = invoke(moto, "restore-from-snapshot", {}, busy)
+    assert failed and refused["errorType"] == "Function.StackBusy", refused
+    assert "CREATE_IN_PROGRESS" in refused["errorMessage"] and "nothing was changed" in refused["errorMessage"]
+    assert moto_state(moto) == before
+    assert ssm_value(moto, f"{prefix}/current-snapshot-id") == current
+
+    # The custom resource fails, CloudFormation rolls the stack back, and the next run recreates it.
+    answer_custom_resource(request, "FAILED", "migration V3 failed")
+    assert cloudformation.describe_stacks(StackName="staging-busy")["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
+    busy_template.write_text(json.dumps({
+        "Parameters": {"SnapshotIdentifier": {"Type": "String"}, "StagingDBIdentifier": {"Type": "String"}},
+        "Resources": {"Marker": {"Type": "AWS::SSM::Parameter", "Properties": {
+            "Name": "/sr-busy/restored-from", "Type": "String", "Value": {"Ref": "SnapshotIdentifier"}}}}}))
+    recreated, failed, _ = invoke(moto, "restore-from-snapshot", {}, busy)
+    assert (failed, recreated["stackAction"], recreated["snapshot"]) == (False, "recreated", "prod-2"), recreated
+    assert cloudformation.describe_stacks(StackName="staging-busy")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    assert ssm.get_parameter(Name="/sr-busy/restored-from")["Parameter"]["Value"] == "prod-2"
+    assert ssm_value(moto, f"{prefix}/current-snapshot-id")[0] == "prod-2"

@@ -19,3 +19,23 @@ def create_pipeline(moto, name="refresh", role_name="pipeline"):
         "artifactStore": {"type": "S3", "location": "artifacts"}, "stages": [source, deploy],
         "variables": [{"name": "SNAPSHOT", "defaultValue": "latest"}, {"name": "TARGET", "defaultValue": "staging"}]})
     return name
+
+
+def pending_custom_resource_requests(moto):
+    """The custom-resource events moto's CloudFormation has sent since the last call (moto_extensions.py)."""
+    import urllib.request
+
+    with urllib.request.urlopen(moto.endpoint + "/moto-api/staging-refresh/custom-resource-requests", timeout=10) as response:
+        return json.load(response)["requests"]
+
+
+def answer_custom_resource(request, status, reason, physical_id="test-answer"):
+    """PUTs an answer to a custom-resource event's ResponseURL the way DESIGN.md §7 describes."""
+    import urllib.request
+
+    body = json.dumps({"Status": status, "Reason": reason, "PhysicalResourceId": physical_id,
+                       "StackId": request["StackId"], "RequestId": request["RequestId"],
+                       "LogicalResourceId": request["LogicalResourceId"]}).encode()
+    answer = urllib.request.Request(request["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""})
+    with urllib.request.urlopen(answer, timeout=10) as response:
+        response.read()

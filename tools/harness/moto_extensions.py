@@ -7,6 +7,11 @@
   the owner's "manual").
 - /moto-api/data.json that survives models with unreadable properties (moto's own view raises on an RDS
   cluster's master_user_password), so tests can compare all of moto's state before and after a call.
+- CloudFormation custom resources without Docker: moto would run the ServiceToken's Lambda function in a
+  container; instead each request event is kept, and GET /moto-api/staging-refresh/custom-resource-requests
+  hands them out (oldest first, each once), so a test can run bootstrap with the event moto built. A
+  FAILED answer on moto's cfnresponse URL rolls the stack back to ROLLBACK_COMPLETE with the Reason, as
+  AWS does (moto ignores FAILED and leaves the stack waiting).
 - A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
   engine, engine version, creation time and type, which no AWS API can (snapshot_fixtures.set_snapshot).
 
@@ -24,6 +29,9 @@ import os
 from datetime import datetime, timezone
 from functools import partialmethod
 
+from moto.cloudformation import cloudformation_backends
+from moto.cloudformation.custom_model import CustomModel
+from moto.cloudformation.responses import CloudFormationResponse
 from moto.codepipeline.models import CodePipeline, CodePipelineBackend
 from moto.codepipeline.responses import CodePipelineResponse
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -189,6 +197,71 @@ def _install_shared_snapshot_type():
     RDSBackend.get_shared_db_cluster_snapshots = partialmethod(get_shared_snapshots, resource_type=DBClusterSnapshot)
 
 
+# --- CloudFormation custom resources -------------------------------------------------------------------
+
+CUSTOM_RESOURCE_REQUESTS_PATH = "/moto-api/staging-refresh/custom-resource-requests"
+_custom_resource_requests = []  # events not yet handed out, oldest first
+
+
+def create_custom_resource(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """moto's CustomModel.create_from_cloudformation_json, with the event kept instead of sent to Docker.
+    The ResponseURL names this server on loopback (moto's would name a Docker host)."""
+    properties = cloudformation_json["Properties"]
+    stack_id = kwargs["StackId"]
+    request_id = str(mock_random.uuid4())
+    resource = CustomModel(region_name, request_id, kwargs["LogicalId"], resource_name)
+    cloudformation_backends[account_id][region_name].get_stack(stack_id).add_custom_resource(resource)
+    host = f"http://127.0.0.1:{os.environ['MOTO_PORT']}"
+    _custom_resource_requests.append({
+        "RequestType": "Create",
+        "ServiceToken": properties["ServiceToken"],
+        "ResponseURL": f"{host}/cloudformation_{region_name}/cfnresponse?stack={stack_id}",
+        "StackId": stack_id,
+        "RequestId": request_id,
+        "LogicalResourceId": kwargs["LogicalId"],
+        "ResourceType": kwargs["ResourceType"],
+        "ResourceProperties": properties,
+    })
+    return resource
+
+
+def custom_resource_requests(request, full_url, headers):
+    handed, _custom_resource_requests[:] = list(_custom_resource_requests), []
+    return _json_response(200, {"requests": handed})
+
+
+def process_cfn_response(self):
+    """moto's, plus FAILED: the stack rolls back, and the Reason is the stack's status reason."""
+    body = json.loads(self.body or "{}")
+    if body.get("Status") == "FAILED":
+        stack = self.cloudformation_backend.get_stack(body["StackId"])
+        stack.status = "ROLLBACK_COMPLETE"
+        stack.status_reason = f"The following resource(s) failed to create: [{body.get('LogicalResourceId')}]. " \
+                              f"{body.get('Reason', '')}"
+        stack._add_stack_event("ROLLBACK_COMPLETE")
+        return 200, {"status": 200}, json.dumps("{}")
+    return _original_process_cfn_response(self)
+
+
+_original_process_cfn_response = CloudFormationResponse.process_cfn_response
+
+
+def cfnresponse(request, full_url, headers):
+    """The ResponseURL is pre-signed on AWS: its query authorises the PUT, not a SigV4 header. moto's route
+    would check the header like an API call's, so the answer is processed without that check."""
+    response = CloudFormationResponse()
+    response.automated_parameter_parsing = False  # the answer is a JSON body, as moto's own route reads it
+    response.setup_class(request, full_url, headers)
+    return process_cfn_response(response)
+
+
+def _install_cloudformation():
+    from moto.cloudformation import urls as cloudformation_urls
+
+    CustomModel.create_from_cloudformation_json = classmethod(create_custom_resource)
+    cloudformation_urls.url_paths["{0}/cloudformation_(?P<region>[^/]+)/cfnresponse$"] = cfnresponse
+
+
 # --- Harness control: edit an RDS snapshot ------------------------------------------------------------
 
 RDS_SNAPSHOT_CONTROL_PATH = "/moto-api/staging-refresh/rds-snapshot"
@@ -284,11 +357,13 @@ def _install_control():
     # reach that app (werkzeug_app routes only /moto-api/ paths to it), so their signature checks stand.
     moto_api_urls.url_paths["{0}" + RDS_SNAPSHOT_CONTROL_PATH] = set_rds_snapshot
     moto_api_urls.url_paths["{0}/moto-api/data.json"] = model_data
+    moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_REQUESTS_PATH] = custom_resource_requests
 
 
 def install():
     _install_codepipeline()
     _install_rds()
+    _install_cloudformation()
     _install_control()
 
 
