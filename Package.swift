@@ -15,6 +15,7 @@ let package = Package(
         .target(name: "LambdaRuntime", dependencies: ["HTTP1"]),
         .target(name: "CCurl"),
         .target(name: "AWSClient", dependencies: ["CCurl"]),
+        .target(name: "Migrations"),
         .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient"]),
         .executableTarget(
             name: "bootstrap", dependencies: ["LambdaRuntime", "AWSClient", "Refresh"],
@@ -27,6 +28,7 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP1"]),
+        .testTarget(name: "MigrationsTests", dependencies: ["Migrations"]),
     ],
     swiftLanguageModes: [.v6]
 )
