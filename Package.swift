@@ -14,9 +14,10 @@ let package = Package(
         .target(name: "HTTP1"),
         .target(name: "LambdaRuntime", dependencies: ["HTTP1"]),
         .target(name: "CCurl"),
-        .target(name: "AWSClient", dependencies: ["CCurl"]),
-        .target(name: "Migrations"),
-        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient"]),
+        .target(name: "Digests"),
+        .target(name: "AWSClient", dependencies: ["CCurl", "Digests"]),
+        .target(name: "Migrations", dependencies: ["Digests"]),
+        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests"]),
         .executableTarget(
             name: "bootstrap", dependencies: ["LambdaRuntime", "AWSClient", "Refresh"],
             // Non-PIE: 35k relative relocations otherwise dirty ~100 data pages at every cold start
@@ -27,7 +28,8 @@ let package = Package(
         .executableTarget(name: "AWSCall", dependencies: ["AWSClient"], path: "tools/AWSCall"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "HTTP1"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import AWSClient
+import Digests
 
 /// `clientRequestToken` for StartPipelineExecution: 1–128 of `[a-zA-Z0-9-]`, derived from the
 /// snapshot so a repeated run for the same snapshot returns the first execution instead of

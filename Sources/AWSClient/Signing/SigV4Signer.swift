@@ -1,3 +1,5 @@
+import Digests
+
 /// A request as the signer sees it: the path exactly as it goes on the wire (encoded once), the
 /// query as plain pairs (the signer and the URL builder encode them the same way).
 public struct SigningRequest: Sendable {

@@ -1,5 +1,5 @@
 import Testing
-@testable import AWSClient
+@testable import Digests
 
 /// FIPS 180-4 examples (NIST CSRC "SHA256.pdf") and RFC 4231 HMAC vectors.
 @Suite struct SHA256Tests {

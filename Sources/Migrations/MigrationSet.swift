@@ -1,0 +1,58 @@
+import Glibc
+
+/// The migrations of one directory, in version order (golang-migrate's "source" side: it knows
+/// files, not databases). Only `.sql` files count; each must be named `V<version>__<description>.sql`.
+public struct MigrationSet: Sendable {
+    public let migrations: [Migration]
+
+    /// Refuses the whole set on the first bad name, duplicate version or unreadable file, so a
+    /// typo never lets a run go ahead with a file silently left out.
+    public init(files: [(name: String, bytes: [UInt8])]) throws(MigrationSetError) {
+        var parsed: [Migration] = []
+        for file in files where file.name.hasSuffix(".sql") {
+            guard let (version, description) = Migration.parseName(file.name) else { throw .badName(file: file.name) }
+            guard String(validating: file.bytes, as: UTF8.self) != nil else { throw .notUTF8(file: file.name) }
+            parsed.append(Migration(version: version, description: description, fileName: file.name, bytes: file.bytes))
+        }
+        parsed.sort { $0.version == $1.version ? $0.fileName < $1.fileName : $0.version < $1.version }
+        for (a, b) in zip(parsed, parsed.dropFirst()) where a.version == b.version {
+            throw .duplicateVersion(version: a.version.description, files: [a.fileName, b.fileName])
+        }
+        migrations = parsed
+    }
+
+    /// Reads `directory`'s regular files (not its subdirectories).
+    public init(directory: String) throws(MigrationSetError) {
+        guard let stream = opendir(directory) else {
+            throw .unreadableDirectory(path: directory, reason: String(cString: strerror(errno)))
+        }
+        defer { closedir(stream) }
+        var files: [(name: String, bytes: [UInt8])] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasSuffix(".sql") else { continue }
+            let path = directory + "/" + name
+            var status = stat()
+            guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }
+            files.append((name, try Self.read(path)))
+        }
+        try self.init(files: files)
+    }
+
+    private static func read(_ path: String) throws(MigrationSetError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .unreadableFile(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { return bytes }
+            bytes += chunk[0..<count]
+        }
+    }
+}
