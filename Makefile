@@ -6,7 +6,7 @@ PYTHON      ?= python3
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 RELEASE     := -c release --static-swift-stdlib
 # Debian packages the build and the local peers need.
-APT_PACKAGES := gcc
+APT_PACKAGES := gcc postgresql-15
 
 .PHONY: all build release test unit integration run bench deps clean
 
@@ -18,7 +18,7 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
+	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server, psycopg, pymysql" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
 
 build:
 	$(SWIFT) build $(SWIFT_FLAGS)

@@ -1,0 +1,56 @@
+"""The Data API emulator (tools/data_api/emulator.py) as a test peer, over PostgresServer (and later
+MariaDB): started on a free loopback port, stopped on exit."""
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+EMULATOR = pathlib.Path(__file__).resolve().parents[1] / "data_api" / "emulator.py"
+ACCESS_KEY, SECRET_KEY = "AKIDDATAAPIEXAMPLE", "data-api-secret-key-example"
+REGION = "us-east-1"
+
+
+class DataAPIServer:
+    def __init__(self, clusters, statement_timeout=45, transaction_idle=180):
+        self.config = {"region": REGION, "credentials": {ACCESS_KEY: SECRET_KEY}, "clusters": clusters,
+                       "statementTimeoutSeconds": statement_timeout, "transactionIdleSeconds": transaction_idle}
+        self.process = None
+        self.endpoint = None
+
+    @staticmethod
+    def cluster_for(postgres, name="staging"):
+        arn = f"arn:aws:rds:{REGION}:123456789012:cluster:{name}"
+        secret = f"arn:aws:secretsmanager:{REGION}:123456789012:secret:{name}-db-AbCdEf"
+        return {"resourceArn": arn, "secretArn": secret, "engine": "postgres", "host": postgres.host,
+                "port": postgres.port, "user": postgres.user, "password": postgres.password}
+
+    def __enter__(self):
+        self._config_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        json.dump(self.config, self._config_file)
+        self._config_file.close()
+        self.process = subprocess.Popen([sys.executable, str(EMULATOR), self._config_file.name], stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on 127.0.0.1:"):
+            self.__exit__(None, None, None)
+            raise RuntimeError(f"the Data API emulator did not start: {line!r}")
+        self.endpoint = "http://" + line.split()[-1]
+        return self
+
+    def __exit__(self, *exc):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+        pathlib.Path(self._config_file.name).unlink(missing_ok=True)
+
+    def client(self, secret_key=SECRET_KEY):
+        import boto3
+
+        return boto3.client("rds-data", region_name=REGION, endpoint_url=self.endpoint,
+                            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=secret_key)
+
+    def env(self) -> dict:
+        """What bootstrap needs to reach this emulator."""
+        return {"AWS_ENDPOINT_URL_RDS_DATA": self.endpoint, "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_REGION": REGION}
