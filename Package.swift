@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "Digests"),
         .target(name: "AWSClient", dependencies: ["CCurl", "Digests"]),
         .target(name: "Migrations", dependencies: ["Digests"]),
-        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests"]),
+        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations"]),
         .executableTarget(
             name: "bootstrap", dependencies: ["LambdaRuntime", "AWSClient", "Refresh"],
             // Non-PIE: 35k relative relocations otherwise dirty ~100 data pages at every cold start
@@ -25,7 +25,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"])]),
         .executableTarget(name: "RuntimeEmulator", dependencies: ["HTTP1"], path: "tools/RuntimeEmulator"),
         .executableTarget(name: "SigV4Check", dependencies: ["AWSClient"], path: "tools/SigV4Check"),
-        .executableTarget(name: "AWSCall", dependencies: ["AWSClient"], path: "tools/AWSCall"),
+        .executableTarget(name: "AWSCall", dependencies: ["AWSClient", "Migrations", "Refresh"], path: "tools/AWSCall"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),

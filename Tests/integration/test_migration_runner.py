@@ -1,0 +1,121 @@
+"""The migration runner (module Migrations) over our Data API client, through the Data API emulator, on
+real PostgreSQL 15: pagila gives the same schema as `psql -f`, re-runs are no-ops, edited files are
+refused, failures roll back, and concurrent runs apply each file once. (tools/AWSCall's migrations.run
+drives it; the schema-migration handler will wrap the same runner.)"""
+import json
+import os
+import pathlib
+import subprocess
+import threading
+
+import pytest
+
+from harness.build import binary
+from harness.data_api import DataAPIServer
+from harness.postgres_peer import BIN, PostgresServer
+
+PAGILA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data" / "pagila-schema.sql"
+
+
+@pytest.fixture(scope="module")
+def peers():
+    with PostgresServer() as postgres:
+        postgres.psql("-c", "CREATE ROLE postgres")  # pagila's dump gives its objects to this owner
+        cluster = DataAPIServer.cluster_for(postgres)
+        with DataAPIServer([cluster]) as api:
+            yield postgres, api, cluster
+
+
+def migrate(peers, directory, database):
+    _, api, cluster = peers
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    environment.update(api.env())
+    arguments = {"resourceArn": cluster["resourceArn"], "secretArn": cluster["secretArn"], "database": database,
+                 "directory": str(directory), "engine": "postgres"}
+    result = subprocess.run([str(binary("aws-call")), "migrations.run", json.dumps(arguments)], capture_output=True,
+                            env=environment, timeout=300)
+    return result.returncode, json.loads(result.stdout if result.returncode == 0 else result.stderr)
+
+
+def fresh_database(postgres, name):
+    postgres.psql("-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}")
+
+
+def schema_dump(postgres, database):
+    result = subprocess.run([str(BIN / "pg_dump"), "--schema-only", "--no-owner", "--exclude-table=schema_migrations", database],
+                            env=postgres.env(), capture_output=True, text=True, check=True)
+    # pg_dump 15.14+ brackets its output with \restrict / \unrestrict and a random key per run.
+    return "\n".join(line for line in result.stdout.splitlines() if not line.startswith(("\\restrict", "\\unrestrict")))
+
+
+@pytest.mark.skipif(not PAGILA.exists(), reason="../shared/data/pagila-schema.sql is not beside this checkout")
+def test_pagila_gives_the_schema_psql_gives(peers, tmp_path):
+    postgres, _, _ = peers
+    fresh_database(postgres, "pagila_reference")
+    postgres.psql("-f", str(PAGILA), database="pagila_reference")
+    fresh_database(postgres, "pagila_migrated")
+    (tmp_path / "V1__pagila.sql").write_bytes(PAGILA.read_bytes())
+    status, summary = migrate(peers, tmp_path, "pagila_migrated")
+    assert status == 0, summary
+    assert (summary["applied"], summary["currentVersion"]) == (["1"], "1")
+    assert schema_dump(postgres, "pagila_migrated") == schema_dump(postgres, "pagila_reference")
+
+    again = migrate(peers, tmp_path, "pagila_migrated")
+    assert again == (0, {"applied": [], "alreadyApplied": 1, "currentVersion": "1", "warnings": []})
+
+
+def test_an_edited_applied_file_refuses_the_whole_run(peers, tmp_path):
+    postgres, _, _ = peers
+    fresh_database(postgres, "edited")
+    (tmp_path / "V1__table.sql").write_text("CREATE TABLE t (a int);\n")
+    assert migrate(peers, tmp_path, "edited")[0] == 0
+    (tmp_path / "V1__table.sql").write_text("CREATE TABLE t (a bigint);\n")
+    (tmp_path / "V2__more.sql").write_text("CREATE TABLE u (a int);\n")
+    status, error = migrate(peers, tmp_path, "edited")
+    assert status == 1 and "V1__table.sql was changed after V1 was applied" in error["message"]
+    tables = postgres.psql("-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'", database="edited")
+    assert tables.strip() == "schema_migrations,t"  # V2 did not run
+
+
+def test_a_failing_statement_rolls_its_file_back_and_names_file_and_line(peers, tmp_path):
+    postgres, _, _ = peers
+    fresh_database(postgres, "failing")
+    (tmp_path / "V1__ok.sql").write_text("CREATE TABLE ok (a int);\n")
+    (tmp_path / "V2__broken.sql").write_text("CREATE TABLE half (a int);\n\nINSERT INTO half VALUES ('not a number');\n")
+    status, error = migrate(peers, tmp_path, "failing")
+    assert status == 1
+    assert "V2__broken.sql:3:" in error["message"] and "invalid input syntax for type integer" in error["message"]
+    rows = postgres.psql("-At", "-c", "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations", database="failing")
+    assert rows.strip() == "1"
+    exists = postgres.psql("-At", "-c", "SELECT to_regclass('public.half') IS NULL", database="failing")
+    assert exists.strip() == "t"  # the file's CREATE TABLE was rolled back with it
+
+
+def test_concurrent_runs_apply_each_file_once(peers, tmp_path):
+    postgres, _, _ = peers
+    fresh_database(postgres, "concurrent")
+    postgres.psql("-c", "CREATE TABLE runs (file text)", database="concurrent")
+    for version in range(1, 6):
+        (tmp_path / f"V{version}__step.sql").write_text(
+            f"INSERT INTO runs VALUES ('V{version}');\nSELECT pg_sleep(0.05);\n")
+    results = []
+    workers = [threading.Thread(target=lambda: results.append(migrate(peers, tmp_path, "concurrent"))) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert all(status == 0 for status, _ in results), results
+    assert sorted(v for _, summary in results for v in summary["applied"]) == ["1", "2", "3", "4", "5"]
+    counts = postgres.psql("-At", "-c", "SELECT file || '=' || count(*) FROM runs GROUP BY file ORDER BY file", database="concurrent")
+    assert counts.split() == [f"V{v}=1" for v in range(1, 6)]
+
+
+def test_a_missing_file_is_a_warning(peers, tmp_path):
+    postgres, _, _ = peers
+    fresh_database(postgres, "missing")
+    (tmp_path / "V1__a.sql").write_text("SELECT 1;")
+    (tmp_path / "V2__b.sql").write_text("SELECT 2;")
+    assert migrate(peers, tmp_path, "missing")[0] == 0
+    (tmp_path / "V1__a.sql").unlink()
+    status, summary = migrate(peers, tmp_path, "missing")
+    assert status == 0 and summary["warnings"] == ["V1 is applied but its file is missing from the migrations directory"]
