@@ -27,6 +27,11 @@ enum HandlerTable {
             summary: "Cron: copies latest to SSM <prefix>/current-snapshot-id, then starts the pipeline (one execution per snapshot) or creates/updates the staging DB stack, without waiting. Event: {} or a scheduled event; {\"snapshot\": \"…\"} restores that one; {\"force\": true} re-runs; {\"dryRun\": true} plans.",
             settings: refreshSettings(excluding: []),
             make: { try RestoreFromSnapshotHandler.make() }),
+        HandlerEntry(
+            name: "schema-migration",
+            summary: "CloudFormation custom resource (Custom::SchemaMigration): applies the V<version>__<description>.sql files of the migrations layer through the RDS Data API and answers on the ResponseURL, always and before the deadline. Create/Update migrate; Delete changes nothing. Data: {AppliedCount, CurrentVersion}. Invoked directly with {\"action\": \"migrate\"} it returns the summary. ResourceProperties (in parentheses) override the environment.",
+            settings: MigrationSettings.documentation.map { Setting(name: "\($0.env) (\($0.property))", meaning: $0.meaning) },
+            make: { try SchemaMigrationHandler.make() }),
         EchoHandler.entry,
         ContextHandler.entry,
         FailHandler.entry,

@@ -29,6 +29,14 @@ def pending_custom_resource_requests(moto):
         return json.load(response)["requests"]
 
 
+def custom_resource_responses(moto):
+    """Every answer moto's cfnresponse URL has received, in order (moto_extensions.py)."""
+    import urllib.request
+
+    with urllib.request.urlopen(moto.endpoint + "/moto-api/staging-refresh/custom-resource-responses", timeout=10) as response:
+        return json.load(response)["responses"]
+
+
 def answer_custom_resource(request, status, reason, physical_id="test-answer"):
     """PUTs an answer to a custom-resource event's ResponseURL the way DESIGN.md §7 describes."""
     import urllib.request

@@ -11,7 +11,9 @@
   container; instead each request event is kept, and GET /moto-api/staging-refresh/custom-resource-requests
   hands them out (oldest first, each once), so a test can run bootstrap with the event moto built. A
   FAILED answer on moto's cfnresponse URL rolls the stack back to ROLLBACK_COMPLETE with the Reason, as
-  AWS does (moto ignores FAILED and leaves the stack waiting).
+  AWS does (moto ignores FAILED and leaves the stack waiting). Every answer is kept, and
+  GET /moto-api/staging-refresh/custom-resource-responses lists them, so a test reads back the body
+  moto received.
 - A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
   engine, engine version, creation time and type, which no AWS API can (snapshot_fixtures.set_snapshot).
 
@@ -230,17 +232,33 @@ def custom_resource_requests(request, full_url, headers):
     return _json_response(200, {"requests": handed})
 
 
+CUSTOM_RESOURCE_RESPONSES_PATH = "/moto-api/staging-refresh/custom-resource-responses"
+_custom_resource_responses = []  # every answer received, in order, as parsed JSON
+
+
 def process_cfn_response(self):
-    """moto's, plus FAILED: the stack rolls back, and the Reason is the stack's status reason."""
+    """Every answer is kept for tests to read back. An answer to a stack that is creating moves it as
+    AWS would: SUCCESS through moto's own handling, FAILED to ROLLBACK_COMPLETE with the Reason. Answers
+    to Update and Delete requests, or for stacks moto does not know, change no stack."""
     body = json.loads(self.body or "{}")
+    _custom_resource_responses.append(body)
+    try:
+        stack = self.cloudformation_backend.get_stack(body.get("StackId", ""))
+    except Exception:  # noqa: BLE001 - moto raises its ValidationError for an unknown stack
+        return 200, {"status": 200}, json.dumps("{}")
+    if stack.status != "CREATE_IN_PROGRESS":
+        return 200, {"status": 200}, json.dumps("{}")
     if body.get("Status") == "FAILED":
-        stack = self.cloudformation_backend.get_stack(body["StackId"])
         stack.status = "ROLLBACK_COMPLETE"
         stack.status_reason = f"The following resource(s) failed to create: [{body.get('LogicalResourceId')}]. " \
                               f"{body.get('Reason', '')}"
         stack._add_stack_event("ROLLBACK_COMPLETE")
         return 200, {"status": 200}, json.dumps("{}")
     return _original_process_cfn_response(self)
+
+
+def custom_resource_responses(request, full_url, headers):
+    return _json_response(200, {"responses": list(_custom_resource_responses)})
 
 
 _original_process_cfn_response = CloudFormationResponse.process_cfn_response
@@ -358,6 +376,7 @@ def _install_control():
     moto_api_urls.url_paths["{0}" + RDS_SNAPSHOT_CONTROL_PATH] = set_rds_snapshot
     moto_api_urls.url_paths["{0}/moto-api/data.json"] = model_data
     moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_REQUESTS_PATH] = custom_resource_requests
+    moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_RESPONSES_PATH] = custom_resource_responses
 
 
 def install():

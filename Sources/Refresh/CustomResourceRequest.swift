@@ -1,0 +1,47 @@
+import FoundationEssentials
+
+/// A CloudFormation custom-resource event (DESIGN.md §7). Property values arrive as strings;
+/// numbers and booleans a template wrote unquoted are taken as their text.
+public struct CustomResourceRequest: Decodable, Sendable {
+    public enum RequestType: String, Decodable, Sendable { case Create, Update, Delete }
+
+    public let RequestType: RequestType
+    public let ResponseURL: String
+    public let StackId: String
+    public let RequestId: String
+    public let LogicalResourceId: String
+    public let PhysicalResourceId: String?
+    public let ResourceProperties: [String: PropertyText]?
+
+    public struct PropertyText: Decodable, Sendable {
+        public let text: String
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self.text = text
+            } else if let number = try? container.decode(Int64.self) {
+                text = String(number)
+            } else if let flag = try? container.decode(Bool.self) {
+                text = String(flag)
+            } else {
+                text = ""  // lists and objects configure nothing here
+            }
+        }
+    }
+
+    /// True for bytes that look like a custom-resource event, so a direct invocation is not mistaken for one.
+    static func looksLikeOne(_ object: [String: JSONProbe]) -> Bool {
+        object["RequestType"] != nil && object["ResponseURL"] != nil
+    }
+
+    /// The ResponseURL without its query, which is a signature and must never be logged.
+    public var responseURLForLogs: String {
+        String(ResponseURL.prefix { $0 != "?" })
+    }
+}
+
+/// Decodes any JSON value and keeps nothing: enough to see which keys an object has.
+struct JSONProbe: Decodable {
+    init(from decoder: any Decoder) throws {}
+}

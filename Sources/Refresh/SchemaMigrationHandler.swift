@@ -1,0 +1,130 @@
+import AWSClient
+import FoundationEssentials
+import LambdaRuntime
+import Migrations
+
+/// `schema-migration`: applies the migrations layer's SQL files through the RDS Data API. As a
+/// CloudFormation custom resource it always answers on the ResponseURL, before the deadline, so
+/// no stack is left waiting; invoked directly with `{"action": "migrate"}` it returns the summary.
+public struct SchemaMigrationHandler: Handler {
+    let environment: [String: String]
+    let session: AWSSession
+    let responder: CustomResourceResponder
+
+    public init(environment: [String: String], session: AWSSession, responder: CustomResourceResponder) {
+        self.environment = environment
+        self.session = session
+        self.responder = responder
+    }
+
+    public static func make() throws -> SchemaMigrationHandler {
+        var environment: [String: String] = [:]
+        for name in MigrationSettings.environmentNames {
+            if let value = FunctionEnvironment.variable(name) { environment[name] = value }
+        }
+        return SchemaMigrationHandler(environment: environment, session: try AWSSession(),
+                                      responder: CustomResourceResponder(transport: try CurlTransport()))
+    }
+
+    public struct Summary: Encodable, Sendable {
+        public let appliedCount: Int
+        public let applied: [String]
+        public let currentVersion: String?
+        public let warnings: [String]
+        public let message: String
+    }
+
+    public func handle(_ event: [UInt8], context: Context) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let keys = try? JSONDecoder().decode([String: JSONProbe].self, from: Data(event)), CustomResourceRequest.looksLikeOne(keys) {
+            let request: CustomResourceRequest
+            do {
+                request = try JSONDecoder().decode(CustomResourceRequest.self, from: Data(event))
+            } catch let error as DecodingError {
+                throw FunctionError.invalidEvent("a custom-resource event that cannot be answered: \(error.explanation)")
+            }
+            return try answer(request, context: context)
+        }
+        struct Direct: Decodable {
+            let action: String
+        }
+        let direct: Direct
+        do {
+            direct = try JSONDecoder().decode(Direct.self, from: Data(event))
+        } catch {
+            throw FunctionError.invalidEvent("expected a CloudFormation custom-resource event or {\"action\": \"migrate\"}")
+        }
+        guard direct.action == "migrate" else {
+            throw FunctionError.invalidEvent("unknown action '\(direct.action)'; the only action is migrate")
+        }
+        let settings = try MigrationSettings(environment: environment)
+        return Array(try encoder.encode(migrate(settings, context: context)))
+    }
+
+    private func answer(_ request: CustomResourceRequest, context: Context) throws -> [UInt8] {
+        let properties = (request.ResourceProperties ?? [:]).mapValues(\.text)
+        let settings = Result { () throws(FunctionError) in try MigrationSettings(environment: environment, properties: properties) }
+        let physicalID = request.PhysicalResourceId
+            ?? (try? settings.get()).map { "schema-migration:\($0.clusterARN)/\($0.database)" }
+            ?? "schema-migration:\(request.LogicalResourceId)"
+        var status = CustomResourceResponse.Status.SUCCESS
+        var reason: String
+        var data: [String: String]?
+        if request.RequestType == .Delete {
+            // Migrations are never rolled back, and a Delete after a failed Create finds nothing to undo.
+            reason = "nothing to undo: applied migrations stay in the database"
+        } else {
+            do {
+                let summary = try migrate(try settings.get(), context: context)
+                reason = summary.message
+                data = ["AppliedCount": String(summary.appliedCount), "CurrentVersion": summary.currentVersion ?? ""]
+            } catch {
+                status = .FAILED
+                reason = (error as? InvocationError)?.errorMessage ?? String(describing: error)
+            }
+        }
+        context.logger.info("schema-migration \(request.RequestType.rawValue): \(status.rawValue)", ["reason": .string(reason)])
+        let response = CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
+                                              RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data)
+        try responder.send(response, to: request, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
+        return try response.encoded()
+    }
+
+    private func migrate(_ settings: MigrationSettings, context: Context) throws -> Summary {
+        // Leave the margin to roll back and answer: calls are cut at half of it, statements stop at all of it.
+        let end = context.deadlineMilliseconds
+        let dataDeadline = Deadline(epochMilliseconds: end - settings.marginMilliseconds / 2)
+        let data = RDSData(session: session, deadline: dataDeadline, resourceARN: settings.clusterARN, secretARN: settings.secretARN,
+                           database: settings.database)
+        let runner = try MigrationRunner(
+            executor: DataAPIExecutor(data: data, deadline: dataDeadline), dialect: settings.dialect, table: settings.table,
+            mayContinue: { end - Clock.epochMilliseconds() > settings.marginMilliseconds }, clock: { Clock.epochMilliseconds() })
+        let result = try runner.run(MigrationSet(directory: settings.directory))
+        for warning in result.warnings { context.logger.warn(warning) }
+        let at = result.currentVersion.map { "database at V\($0)" } ?? "database has no migrations applied"
+        let message: String
+        switch result.applied.count {
+        case 0: message = "no pending migrations; \(at)"
+        case 1: message = "applied 1 migration (V\(result.applied[0])); \(at)"
+        default: message = "applied \(result.applied.count) migrations (V\(result.applied[0])..V\(result.applied[result.applied.count - 1])); \(at)"
+        }
+        return Summary(appliedCount: result.applied.count, applied: result.applied, currentVersion: result.currentVersion,
+                       warnings: result.warnings, message: message)
+    }
+}
+
+extension MigrationError: InvocationError {
+    public var errorType: String { "Function.MigrationFailed" }
+    public var errorMessage: String { description }
+}
+
+extension MigrationSetError: InvocationError {
+    public var errorType: String { "Function.InvalidMigrations" }
+    public var errorMessage: String { description }
+}
+
+extension SQLSplitError: InvocationError {
+    public var errorType: String { "Function.InvalidMigrations" }
+    public var errorMessage: String { description }
+}
