@@ -25,7 +25,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"])]),
         .executableTarget(name: "RuntimeEmulator", dependencies: ["HTTP1"], path: "tools/RuntimeEmulator"),
         .executableTarget(name: "SigV4Check", dependencies: ["AWSClient"], path: "tools/SigV4Check"),
-        .executableTarget(name: "AWSCall", dependencies: ["AWSClient", "Migrations", "Refresh"], path: "tools/AWSCall"),
+        .executableTarget(name: "AWSCall", dependencies: ["AWSClient"], path: "tools/AWSCall"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),

@@ -33,7 +33,7 @@ public struct MigrationRunner {
 
     private func apply(_ set: MigrationSet) throws -> Summary {
         var summary = Summary(total: set.migrations.count)
-        _ = try executor.execute(table.createSQL, [], transaction: nil, ddl: true)
+        try createTable()
         let applied = HistoryTable.rows(try executor.execute(table.selectSQL, [], transaction: nil, ddl: false))
         let byVersion = Dictionary(applied.compactMap { row in MigrationVersion(Substring(row.version)).map { ($0, row) } },
                                    uniquingKeysWith: { first, _ in first })
@@ -63,6 +63,24 @@ public struct MigrationRunner {
             .filter(\.success).compactMap { MigrationVersion(Substring($0.version)) }
         summary.currentVersion = versions.max()?.description
         return summary
+    }
+
+    /// Two PostgreSQL sessions creating the same table at once collide on the catalog even with
+    /// IF NOT EXISTS, so there the table is created under the same advisory lock as the files.
+    private func createTable() throws {
+        guard dialect == .postgres else {
+            _ = try executor.execute(table.createSQL, [], transaction: nil, ddl: true)
+            return
+        }
+        let transaction = try executor.begin()
+        do {
+            _ = try executor.execute(table.lockSQL, [], transaction: transaction, ddl: false)
+            _ = try executor.execute(table.createSQL, [], transaction: transaction, ddl: true)
+            try executor.commit(transaction)
+        } catch {
+            try? executor.rollback(transaction)
+            throw error
+        }
     }
 
     private func parameters(_ migration: Migration, ms: Int64 = 0) -> [(name: String, value: SQLValue)] {

@@ -184,3 +184,8 @@ def test_our_client_gets_typed_database_errors(peers):
     status, error = aws_call(peers, "rds-data.execute-statement", sql="SELECT * FROM missing_table")
     assert status == 1 and error["code"] == "DatabaseErrorException"
     assert "missing_table" in error["message"] and "42P01" in error["message"]
+
+
+def test_responses_over_one_mebibyte_are_refused(peers):
+    code, message = error_code(peers, sql="SELECT repeat('x', 1100000)")
+    assert code == "BadRequestException" and "response size limit" in message

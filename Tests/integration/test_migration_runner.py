@@ -1,7 +1,7 @@
-"""The migration runner (module Migrations) over our Data API client, through the Data API emulator, on
-real PostgreSQL 15: pagila gives the same schema as `psql -f`, re-runs are no-ops, edited files are
-refused, failures roll back, and concurrent runs apply each file once. (tools/AWSCall's migrations.run
-drives it; the schema-migration handler will wrap the same runner.)"""
+"""The migration runner through the binary (`bootstrap invoke schema-migration` with {"action": "migrate"}),
+our Data API client and the Data API emulator, on real PostgreSQL 15: pagila gives the same schema as
+`psql -f`, re-runs are no-ops, edited files are refused, failures roll back, and concurrent runs apply
+each file once."""
 import json
 import os
 import pathlib
@@ -27,13 +27,14 @@ def peers():
 
 
 def migrate(peers, directory, database):
+    """(exit status, the summary or the error JSON)."""
     _, api, cluster = peers
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     environment.update(api.env())
-    arguments = {"resourceArn": cluster["resourceArn"], "secretArn": cluster["secretArn"], "database": database,
-                 "directory": str(directory), "engine": "postgres"}
-    result = subprocess.run([str(binary("aws-call")), "migrations.run", json.dumps(arguments)], capture_output=True,
-                            env=environment, timeout=300)
+    environment.update(DB_CLUSTER_ARN=cluster["resourceArn"], DB_SECRET_ARN=cluster["secretArn"], DB_NAME=database,
+                       DB_ENGINE="postgres", MIGRATIONS_DIR=str(directory))
+    result = subprocess.run([str(binary("bootstrap")), "invoke", "schema-migration", "--event", "-"],
+                            input=b'{"action": "migrate"}', capture_output=True, env=environment, timeout=300)
     return result.returncode, json.loads(result.stdout if result.returncode == 0 else result.stderr)
 
 
@@ -60,8 +61,8 @@ def test_pagila_gives_the_schema_psql_gives(peers, tmp_path):
     assert (summary["applied"], summary["currentVersion"]) == (["1"], "1")
     assert schema_dump(postgres, "pagila_migrated") == schema_dump(postgres, "pagila_reference")
 
-    again = migrate(peers, tmp_path, "pagila_migrated")
-    assert again == (0, {"applied": [], "alreadyApplied": 1, "currentVersion": "1", "warnings": []})
+    status, again = migrate(peers, tmp_path, "pagila_migrated")
+    assert (status, again["applied"], again["message"]) == (0, [], "no pending migrations; database at V1")
 
 
 def test_an_edited_applied_file_refuses_the_whole_run(peers, tmp_path):
@@ -72,7 +73,7 @@ def test_an_edited_applied_file_refuses_the_whole_run(peers, tmp_path):
     (tmp_path / "V1__table.sql").write_text("CREATE TABLE t (a bigint);\n")
     (tmp_path / "V2__more.sql").write_text("CREATE TABLE u (a int);\n")
     status, error = migrate(peers, tmp_path, "edited")
-    assert status == 1 and "V1__table.sql was changed after V1 was applied" in error["message"]
+    assert status == 1 and "V1__table.sql was changed after V1 was applied" in error["errorMessage"]
     tables = postgres.psql("-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'", database="edited")
     assert tables.strip() == "schema_migrations,t"  # V2 did not run
 
@@ -84,7 +85,7 @@ def test_a_failing_statement_rolls_its_file_back_and_names_file_and_line(peers, 
     (tmp_path / "V2__broken.sql").write_text("CREATE TABLE half (a int);\n\nINSERT INTO half VALUES ('not a number');\n")
     status, error = migrate(peers, tmp_path, "failing")
     assert status == 1
-    assert "V2__broken.sql:3:" in error["message"] and "invalid input syntax for type integer" in error["message"]
+    assert "V2__broken.sql:3:" in error["errorMessage"] and "invalid input syntax for type integer" in error["errorMessage"]
     rows = postgres.psql("-At", "-c", "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations", database="failing")
     assert rows.strip() == "1"
     exists = postgres.psql("-At", "-c", "SELECT to_regclass('public.half') IS NULL", database="failing")

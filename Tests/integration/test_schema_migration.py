@@ -159,3 +159,14 @@ def test_a_direct_invocation_returns_the_summary(peers, tmp_path):
     assert (result["appliedCount"], result["currentVersion"], result["message"]) == (1, "1", "applied 1 migration (V1); database at V1")
     bad, failed, _ = run_handler(peers, {"action": "drop"}, env=env)
     assert failed and bad["errorType"] == "Function.InvalidEvent"
+
+
+def test_a_long_reason_is_cut_to_fit_4096_bytes_keeping_its_head(peers, tmp_path):
+    _, postgres, _, _ = peers
+    postgres.psql("-d", "postgres", "-c", "CREATE DATABASE app_long")
+    (tmp_path / "V1__loud.sql").write_text("DO $$ BEGIN RAISE EXCEPTION 'boom %', repeat('x', 6000); END $$;\n")
+    result, failed, _ = run_handler(peers, cr_request(peers, "Create", "long", ResourceProperties=properties(peers, "app_long", tmp_path)))
+    answer = received_answer(peers, "long")
+    assert not failed and answer["Status"] == "FAILED"
+    assert answer["Reason"].startswith("V1__loud.sql:1: ") and "boom xxx" in answer["Reason"] and answer["Reason"].endswith("...")
+    assert len(json.dumps(answer, separators=(",", ":")).encode()) <= 4096

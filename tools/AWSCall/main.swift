@@ -1,7 +1,5 @@
 import AWSClient
 import FoundationEssentials
-import Migrations
-import Refresh
 
 #if canImport(Glibc)
 import Glibc
@@ -33,30 +31,6 @@ struct Arguments: Decodable {
     var database: String?
     var sql: String?
     var transactionId: String?
-    var directory: String?
-    var engine: String?
-    var table: String?
-}
-
-/// `migrations.run`: the migration runner over our Data API client, so tests can hold the runner
-/// to real databases before the schema-migration handler wraps it.
-func runMigrations(_ a: Arguments, _ session: AWSSession) throws -> any Encodable {
-    struct Output: Encodable {
-        let applied: [String]
-        let alreadyApplied: Int
-        let currentVersion: String?
-        let warnings: [String]
-    }
-    let deadline = Deadline.after(milliseconds: 600_000)
-    let data = RDSData(session: session, deadline: deadline, resourceARN: a.resourceArn ?? "", secretARN: a.secretArn ?? "", database: a.database)
-    let set = try MigrationSet(directory: a.directory ?? ".")
-    let dialect = SQLDialect(rawValue: a.engine ?? "postgres") ?? .postgres
-    let runner = try MigrationRunner(executor: DataAPIExecutor(data: data, deadline: deadline), dialect: dialect,
-                                     table: a.table ?? "schema_migrations",
-                                     clock: { -deadline.remainingMilliseconds })  // rises by 1 each millisecond
-    let summary = try runner.run(set)
-    return Output(applied: summary.applied, alreadyApplied: summary.alreadyApplied, currentVersion: summary.currentVersion,
-                  warnings: summary.warnings)
 }
 
 struct Page<Item: Encodable>: Encodable {
@@ -144,19 +118,14 @@ do {
         // The first call loads libcurl and opens the connection: report it apart.
         let warm = microseconds.dropFirst().sorted()
         print(#"{"firstMicroseconds": \#(microseconds[0]), "medianMicroseconds": \#(warm[warm.count / 2]), "p90Microseconds": \#(warm[warm.count * 9 / 10])}"#)
-    } else if arguments[1] == "migrations.run" {
-        print(String(decoding: try encoder.encode(runMigrations(parsed, session)), as: UTF8.self))
     } else {
         let result = try run(arguments[1], parsed, session)
         print(String(decoding: try encoder.encode(result), as: UTF8.self))
     }
-} catch let error as AWSError {
-    let report = ["code": error.code ?? "", "message": error.description]
-    let line = Array(try! JSONEncoder().encode(report)) + [0x0A]
-    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    exit(1)
 } catch {
-    let report = ["code": String(describing: type(of: error)), "message": String(describing: error)]
+    // {"code", "message"} on stderr: the typed AWS error, or what went wrong before any call.
+    let aws = error as? AWSError
+    let report = ["code": aws?.code ?? (aws == nil ? String(describing: type(of: error)) : ""), "message": String(describing: error)]
     let line = Array(try! JSONEncoder().encode(report)) + [0x0A]
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     exit(1)
