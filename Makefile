@@ -6,7 +6,7 @@ PYTHON      ?= python3
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 RELEASE     := -c release --static-swift-stdlib
 # Debian packages the build and the local peers need.
-APT_PACKAGES := gcc postgresql-15
+APT_PACKAGES := gcc postgresql-15 mariadb-server mariadb-client
 
 .PHONY: all build release test unit integration run bench deps clean
 

@@ -1,5 +1,5 @@
-"""The Data API emulator (tools/data_api/emulator.py) as a test peer, over PostgresServer (and later
-MariaDB): started on a free loopback port, stopped on exit."""
+"""The Data API emulator (tools/data_api/emulator.py) as a test peer, over PostgresServer and
+MariaDBServer: started on a free loopback port, stopped on exit."""
 import json
 import pathlib
 import subprocess
@@ -19,11 +19,12 @@ class DataAPIServer:
         self.endpoint = None
 
     @staticmethod
-    def cluster_for(postgres, name="staging"):
+    def cluster_for(server, name="staging", engine="postgres"):
+        """The emulator's entry for a PostgresServer (engine postgres) or MariaDBServer (engine mysql)."""
         arn = f"arn:aws:rds:{REGION}:123456789012:cluster:{name}"
         secret = f"arn:aws:secretsmanager:{REGION}:123456789012:secret:{name}-db-AbCdEf"
-        return {"resourceArn": arn, "secretArn": secret, "engine": "postgres", "host": postgres.host,
-                "port": postgres.port, "user": postgres.user, "password": postgres.password}
+        return {"resourceArn": arn, "secretArn": secret, "engine": engine, "host": server.host,
+                "port": server.port, "user": server.user, "password": server.password}
 
     def __enter__(self):
         self._config_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)

@@ -1,0 +1,96 @@
+"""schema-migration on MariaDB 10.11 through the binary, our Data API client and the Data API emulator:
+a set with DELIMITER, a procedure, a trigger and an executable comment gives the same
+`mariadb-dump --no-data --routines --triggers` as the `mariadb` client; a failing file leaves a dirty row
+that blocks later runs with the repair steps."""
+import json
+import os
+import subprocess
+
+import pytest
+
+from harness.build import binary
+from harness.data_api import DataAPIServer
+from harness.mariadb_peer import MariaDBServer
+
+FILES = {
+    "V1__tables.sql": """
+CREATE TABLE accounts (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(100) NOT NULL,
+                       balance DECIMAL(10,2) NOT NULL DEFAULT 0) ENGINE=InnoDB; # trailing comment
+-- a comment line; with a semicolon
+CREATE TABLE audit (id INT PRIMARY KEY AUTO_INCREMENT, account_id INT, note VARCHAR(255) DEFAULT 'it''s \\\\ ok;');
+""",
+    "V2__routines.sql": """
+DELIMITER //
+CREATE PROCEDURE deposit(IN account INT, IN amount DECIMAL(10,2))
+BEGIN
+  UPDATE accounts SET balance = balance + amount WHERE id = account;
+  INSERT INTO audit (account_id, note) VALUES (account, CONCAT('deposit; ', amount));
+END//
+CREATE TRIGGER accounts_audit AFTER INSERT ON accounts FOR EACH ROW
+BEGIN
+  INSERT INTO audit (account_id, note) VALUES (NEW.id, "opened; \\"new\\"");
+END//
+DELIMITER ;
+/*!50003 CREATE FUNCTION doubled(x INT) RETURNS INT DETERMINISTIC RETURN x * 2 */;
+CREATE VIEW rich AS SELECT `name` FROM accounts WHERE balance > 1000;
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def peers():
+    with MariaDBServer() as mariadb:
+        cluster = DataAPIServer.cluster_for(mariadb, engine="mysql")
+        with DataAPIServer([cluster]) as api:
+            yield mariadb, api, cluster
+
+
+def migrate(peers, directory, database):
+    _, api, cluster = peers
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    environment.update(api.env())
+    environment.update(DB_CLUSTER_ARN=cluster["resourceArn"], DB_SECRET_ARN=cluster["secretArn"], DB_NAME=database,
+                       DB_ENGINE="mysql", MIGRATIONS_DIR=str(directory))
+    result = subprocess.run([str(binary("bootstrap")), "invoke", "schema-migration", "--event", "-"],
+                            input=b'{"action": "migrate"}', capture_output=True, env=environment, timeout=300)
+    return result.returncode, json.loads(result.stdout if result.returncode == 0 else result.stderr)
+
+
+def test_delimiter_procedures_and_triggers_match_the_mariadb_client(peers, tmp_path):
+    mariadb, _, _ = peers
+    mariadb.root_sql("CREATE DATABASE reference; CREATE DATABASE migrated;")
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text)
+        mariadb.client(database="reference", input_text=text)
+    status, summary = migrate(peers, tmp_path, "migrated")
+    assert status == 0, summary
+    assert (summary["applied"], summary["currentVersion"]) == (["1", "2"], "2")
+    migrated = mariadb.dump_schema("migrated", skip_table="schema_migrations")
+    reference = mariadb.dump_schema("reference")
+    assert "CREATE DEFINER" in reference and "accounts_audit" in reference and "FUNCTION `doubled`" in reference
+    assert migrated.replace("`migrated`", "`reference`") == reference
+    # The procedure and trigger work as written.
+    mariadb.client("-e", "INSERT INTO accounts (name) VALUES ('a'); CALL deposit(1, 5);", database="migrated")
+    notes = mariadb.client("-N", "-e", "SELECT note FROM audit ORDER BY id", database="migrated")
+    assert notes.split("\n")[:2] == ['opened; "new"', "deposit; 5.00"]
+    assert migrate(peers, tmp_path, "migrated")[1]["applied"] == []
+
+
+def test_a_failing_file_leaves_a_dirty_row_that_blocks_later_runs(peers, tmp_path):
+    mariadb, _, _ = peers
+    mariadb.root_sql("CREATE DATABASE dirty;")
+    (tmp_path / "V1__ok.sql").write_text("CREATE TABLE ok (a INT);")
+    (tmp_path / "V2__broken.sql").write_text("CREATE TABLE half (a INT);\nINSERT INTO nowhere VALUES (1);\n")
+    status, error = migrate(peers, tmp_path, "dirty")
+    assert status == 1 and error["errorMessage"].startswith("V2__broken.sql:2: ") and "nowhere" in error["errorMessage"]
+    rows = mariadb.client("-N", "-e", "SELECT version, success FROM schema_migrations ORDER BY version", database="dirty")
+    assert rows.split("\n")[:2] == ["1\t1", "2\t0"]
+    (tmp_path / "V2__broken.sql").write_text("CREATE TABLE half (a INT);\n")
+    status, error = migrate(peers, tmp_path, "dirty")
+    assert status == 1
+    assert "V2 started but did not finish" in error["errorMessage"]
+    assert "DELETE FROM schema_migrations WHERE version = '2'" in error["errorMessage"]
+    # The repair the message describes: undo the half-applied DDL, delete the row, run again.
+    mariadb.client("-e", "DROP TABLE half; DELETE FROM schema_migrations WHERE version = '2';", database="dirty")
+    status, summary = migrate(peers, tmp_path, "dirty")
+    assert status == 0 and summary["applied"] == ["2"]
