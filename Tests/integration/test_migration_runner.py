@@ -120,3 +120,16 @@ def test_a_missing_file_is_a_warning(peers, tmp_path):
     (tmp_path / "V1__a.sql").unlink()
     status, summary = migrate(peers, tmp_path, "missing")
     assert status == 0 and summary["warnings"] == ["V1 is applied but its file is missing from the migrations directory"]
+
+
+def test_a_resuming_serverless_cluster_is_waited_for(peers, tmp_path):
+    postgres, _, cluster = peers
+    fresh_database(postgres, "resuming")
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (x int);")
+    with DataAPIServer([cluster], resuming_calls=3) as waking:
+        # The emulator does answer as a waking cluster: once here, twice more for the handler to wait out.
+        with pytest.raises(waking.client().exceptions.DatabaseResumingException):
+            waking.client().execute_statement(resourceArn=cluster["resourceArn"], secretArn=cluster["secretArn"], sql="SELECT 1")
+        status, summary = migrate((postgres, waking, cluster), tmp_path, "resuming")
+    assert status == 0, summary
+    assert summary["applied"] == ["1"]

@@ -14,7 +14,8 @@ idle time (3 minutes at AWS).
 
 `python3 emulator.py CONFIG.json` serves on a free 127.0.0.1 port and prints "listening on
 127.0.0.1:PORT". CONFIG: {"region", "credentials": {access key: secret key}, "statementTimeoutSeconds",
-"transactionIdleSeconds", "clusters": [{"resourceArn", "secretArn", "engine": "postgres"|"mysql",
+"transactionIdleSeconds", "resumingCalls" (how many first calls answer DatabaseResumingException, as an
+Aurora Serverless cluster does while it wakes), "clusters": [{"resourceArn", "secretArn", "engine": "postgres"|"mysql",
 "host", "port", "user", "password"}]}.
 """
 import base64
@@ -38,7 +39,7 @@ RESPONSE_LIMIT = 1024 * 1024
 
 
 class DataAPIError(Exception):
-    STATUS = {"BadRequestException": 400, "DatabaseErrorException": 400, "StatementTimeoutException": 400,
+    STATUS = {"DatabaseResumingException": 400, "BadRequestException": 400, "DatabaseErrorException": 400, "StatementTimeoutException": 400,
               "ForbiddenException": 403, "AccessDeniedException": 403, "NotFoundException": 404,
               "TransactionNotFoundException": 404, "DatabaseNotFoundException": 404,
               "InternalServerErrorException": 500, "DatabaseUnavailableException": 504}
@@ -181,6 +182,7 @@ class DataAPI:
         self.idle = float(config.get("transactionIdleSeconds", 180))
         self.transactions = {}
         self.guard = threading.Lock()
+        self.resuming = int(config.get("resumingCalls", 0))
         threading.Thread(target=self._reap, daemon=True).start()
 
     def _reap(self):
@@ -197,6 +199,10 @@ class DataAPI:
                     transaction.connection.close()
 
     def cluster(self, body):
+        with self.guard:
+            if self.resuming > 0:
+                self.resuming -= 1
+                raise DataAPIError("DatabaseResumingException", "The Aurora DB instance is resuming after being auto-paused. Please wait a few seconds and try again.")
         arn, secret = body.get("resourceArn"), body.get("secretArn")
         if not arn or not secret:
             raise DataAPIError("BadRequestException", "resourceArn and secretArn are required")

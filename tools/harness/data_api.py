@@ -12,9 +12,10 @@ REGION = "us-east-1"
 
 
 class DataAPIServer:
-    def __init__(self, clusters, statement_timeout=45, transaction_idle=180):
+    def __init__(self, clusters, statement_timeout=45, transaction_idle=180, resuming_calls=0):
         self.config = {"region": REGION, "credentials": {ACCESS_KEY: SECRET_KEY}, "clusters": clusters,
-                       "statementTimeoutSeconds": statement_timeout, "transactionIdleSeconds": transaction_idle}
+                       "statementTimeoutSeconds": statement_timeout, "transactionIdleSeconds": transaction_idle,
+                       "resumingCalls": resuming_calls}
         self.process = None
         self.endpoint = None
 
