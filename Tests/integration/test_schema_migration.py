@@ -55,9 +55,10 @@ def cr_request(peers, request_type, key, **fields):
 
 
 def received_answer(peers, key):
-    """The answer moto received for the request built with `key`."""
+    """The answer moto received for the request built with `key`, checked to carry an empty Content-Type."""
     answers = [a for a in custom_resource_responses(peers[0]) if a.get("RequestId") == f"request-{key}"]
     assert len(answers) == 1, answers
+    assert answers[0].pop("_contentType") == ""
     return answers[0]
 
 
@@ -170,3 +171,16 @@ def test_a_long_reason_is_cut_to_fit_4096_bytes_keeping_its_head(peers, tmp_path
     assert not failed and answer["Status"] == "FAILED"
     assert answer["Reason"].startswith("V1__loud.sql:1: ") and "boom xxx" in answer["Reason"] and answer["Reason"].endswith("...")
     assert len(json.dumps(answer, separators=(",", ":")).encode()) <= 4096
+
+
+def test_the_answer_is_retried_when_the_response_url_fails(peers):
+    import urllib.request
+
+    moto = peers[0]
+    request = urllib.request.Request(moto.endpoint + "/moto-api/staging-refresh/cfnresponse-failures",
+                                     data=json.dumps({"count": 2}).encode(), method="POST")
+    urllib.request.urlopen(request, timeout=10).read()
+    result, failed, logs = run_handler(peers, cr_request(peers, "Delete", "retried", PhysicalResourceId="schema-migration:x/y"))
+    assert not failed and result["Status"] == "SUCCESS"
+    assert received_answer(peers, "retried")["PhysicalResourceId"] == "schema-migration:x/y"
+    assert logs.count("ResponseURL answered HTTP 503; retrying") == 2

@@ -13,7 +13,8 @@
   FAILED answer on moto's cfnresponse URL rolls the stack back to ROLLBACK_COMPLETE with the Reason, as
   AWS does (moto ignores FAILED and leaves the stack waiting). Every answer is kept, and
   GET /moto-api/staging-refresh/custom-resource-responses lists them, so a test reads back the body
-  moto received.
+  moto received, with its Content-Type; POST /moto-api/staging-refresh/cfnresponse-failures
+  {"count": N} makes the next N answers get 503.
 - A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
   engine, engine version, creation time and type, which no AWS API can (snapshot_fixtures.set_snapshot).
 
@@ -234,6 +235,8 @@ def custom_resource_requests(request, full_url, headers):
 
 CUSTOM_RESOURCE_RESPONSES_PATH = "/moto-api/staging-refresh/custom-resource-responses"
 _custom_resource_responses = []  # every answer received, in order, as parsed JSON
+_cfnresponse_failures = [0]  # how many next answers get 503, to exercise the sender's retries
+CFNRESPONSE_FAILURES_PATH = "/moto-api/staging-refresh/cfnresponse-failures"
 
 
 def process_cfn_response(self):
@@ -241,7 +244,7 @@ def process_cfn_response(self):
     AWS would: SUCCESS through moto's own handling, FAILED to ROLLBACK_COMPLETE with the Reason. Answers
     to Update and Delete requests, or for stacks moto does not know, change no stack."""
     body = json.loads(self.body or "{}")
-    _custom_resource_responses.append(body)
+    _custom_resource_responses.append({**body, "_contentType": self.headers.get("Content-Type")})
     try:
         stack = self.cloudformation_backend.get_stack(body.get("StackId", ""))
     except Exception:  # noqa: BLE001 - moto raises its ValidationError for an unknown stack
@@ -257,6 +260,11 @@ def process_cfn_response(self):
     return _original_process_cfn_response(self)
 
 
+def cfnresponse_failures(request, full_url, headers):
+    _cfnresponse_failures[0] = int(json.loads(request.get_data() or b"{}").get("count", 0))
+    return _json_response(200, {"count": _cfnresponse_failures[0]})
+
+
 def custom_resource_responses(request, full_url, headers):
     return _json_response(200, {"responses": list(_custom_resource_responses)})
 
@@ -266,7 +274,11 @@ _original_process_cfn_response = CloudFormationResponse.process_cfn_response
 
 def cfnresponse(request, full_url, headers):
     """The ResponseURL is pre-signed on AWS: its query authorises the PUT, not a SigV4 header. moto's route
-    would check the header like an API call's, so the answer is processed without that check."""
+    would check the header like an API call's, so the answer is processed without that check. The
+    answer's Content-Type header is kept with it ("_contentType"), since CloudFormation wants it empty."""
+    if _cfnresponse_failures[0] > 0:
+        _cfnresponse_failures[0] -= 1
+        return 503, {}, "Service Unavailable"
     response = CloudFormationResponse()
     response.automated_parameter_parsing = False  # the answer is a JSON body, as moto's own route reads it
     response.setup_class(request, full_url, headers)
@@ -377,6 +389,7 @@ def _install_control():
     moto_api_urls.url_paths["{0}/moto-api/data.json"] = model_data
     moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_REQUESTS_PATH] = custom_resource_requests
     moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_RESPONSES_PATH] = custom_resource_responses
+    moto_api_urls.url_paths["{0}" + CFNRESPONSE_FAILURES_PATH] = cfnresponse_failures
 
 
 def install():
