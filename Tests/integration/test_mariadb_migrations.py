@@ -2,14 +2,10 @@
 a set with DELIMITER, a procedure, a trigger and an executable comment gives the same
 `mariadb-dump --no-data --routines --triggers` as the `mariadb` client; a failing file leaves a dirty row
 that blocks later runs with the repair steps."""
-import json
-import os
-import subprocess
 
 import pytest
 
-from harness.build import binary
-from harness.data_api import DataAPIServer
+from harness.data_api import DataAPIServer, migrate_directly
 from harness.mariadb_peer import MariaDBServer
 
 FILES = {
@@ -47,13 +43,7 @@ def peers():
 
 def migrate(peers, directory, database):
     _, api, cluster = peers
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    environment.update(api.env())
-    environment.update(DB_CLUSTER_ARN=cluster["resourceArn"], DB_SECRET_ARN=cluster["secretArn"], DB_NAME=database,
-                       DB_ENGINE="mysql", MIGRATIONS_DIR=str(directory))
-    result = subprocess.run([str(binary("bootstrap")), "invoke", "schema-migration", "--event", "-"],
-                            input=b'{"action": "migrate"}', capture_output=True, env=environment, timeout=300)
-    return result.returncode, json.loads(result.stdout if result.returncode == 0 else result.stderr)
+    return migrate_directly(api, cluster, directory, database, engine="mysql")
 
 
 def test_delimiter_procedures_and_triggers_match_the_mariadb_client(peers, tmp_path):

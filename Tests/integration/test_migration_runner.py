@@ -2,16 +2,13 @@
 our Data API client and the Data API emulator, on real PostgreSQL 15: pagila gives the same schema as
 `psql -f`, re-runs are no-ops, edited files are refused, failures roll back, and concurrent runs apply
 each file once."""
-import json
-import os
 import pathlib
 import subprocess
 import threading
 
 import pytest
 
-from harness.build import binary
-from harness.data_api import DataAPIServer
+from harness.data_api import DataAPIServer, migrate_directly
 from harness.postgres_peer import BIN, PostgresServer
 
 # A copy of ../shared/data/pagila-schema.sql (MIT-style licence beside it), so a clean clone tests it too.
@@ -28,15 +25,8 @@ def peers():
 
 
 def migrate(peers, directory, database):
-    """(exit status, the summary or the error JSON)."""
     _, api, cluster = peers
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    environment.update(api.env())
-    environment.update(DB_CLUSTER_ARN=cluster["resourceArn"], DB_SECRET_ARN=cluster["secretArn"], DB_NAME=database,
-                       DB_ENGINE="postgres", MIGRATIONS_DIR=str(directory))
-    result = subprocess.run([str(binary("bootstrap")), "invoke", "schema-migration", "--event", "-"],
-                            input=b'{"action": "migrate"}', capture_output=True, env=environment, timeout=300)
-    return result.returncode, json.loads(result.stdout if result.returncode == 0 else result.stderr)
+    return migrate_directly(api, cluster, directory, database, engine="postgres")
 
 
 def fresh_database(postgres, name):

@@ -56,3 +56,19 @@ class DataAPIServer:
         """What bootstrap needs to reach this emulator."""
         return {"AWS_ENDPOINT_URL_RDS_DATA": self.endpoint, "AWS_ACCESS_KEY_ID": ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_REGION": REGION}
+
+
+def migrate_directly(api, cluster, directory, database, engine="postgres"):
+    """`bootstrap invoke schema-migration` with {"action": "migrate"} against `api`'s `cluster`:
+    (exit status, the summary or the error JSON)."""
+    import os
+
+    from .build import binary
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    environment.update(api.env())
+    environment.update(DB_CLUSTER_ARN=cluster["resourceArn"], DB_SECRET_ARN=cluster["secretArn"], DB_NAME=database,
+                       DB_ENGINE=engine, MIGRATIONS_DIR=str(directory))
+    result = subprocess.run([str(binary("bootstrap")), "invoke", "schema-migration", "--event", "-"],
+                            input=b'{"action": "migrate"}', capture_output=True, env=environment, timeout=300)
+    return result.returncode, json.loads(result.stdout if result.returncode == 0 else result.stderr)
