@@ -65,15 +65,7 @@ struct HistoryTable {
     static func rows(_ records: [[SQLValue]]) -> [Row] {
         records.compactMap { record in
             guard record.count == 3, let version = record[0].text, let checksum = record[1].text else { return nil }
-            return Row(version: version, checksum: checksum.trimmingSpaces, success: record[2].isTrue)
+            return Row(version: version, checksum: checksum, success: record[2].isTrue)
         }
-    }
-}
-
-private extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.last == " " { text = text.dropLast() }
-        return String(text)
     }
 }

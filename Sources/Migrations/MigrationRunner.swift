@@ -72,11 +72,22 @@ public struct MigrationRunner {
             _ = try executor.execute(table.createSQL, [], transaction: nil, ddl: true)
             return
         }
+        try inLockedTransaction { transaction in
+            _ = try executor.execute(table.createSQL, [], transaction: transaction, ddl: true)
+            return true
+        }
+    }
+
+    /// Begins a transaction, takes the history table's advisory lock, runs `body`; commits when it
+    /// returns true, rolls back when it returns false or throws.
+    @discardableResult
+    private func inLockedTransaction(_ body: (String) throws -> Bool) throws -> Bool {
         let transaction = try executor.begin()
         do {
             _ = try executor.execute(table.lockSQL, [], transaction: transaction, ddl: false)
-            _ = try executor.execute(table.createSQL, [], transaction: transaction, ddl: true)
-            try executor.commit(transaction)
+            let commit = try body(transaction)
+            try commit ? executor.commit(transaction) : executor.rollback(transaction)
+            return commit
         } catch {
             try? executor.rollback(transaction)
             throw error
@@ -90,13 +101,9 @@ public struct MigrationRunner {
 
     /// PostgreSQL: lock, re-check, statements, history row, commit; any failure rolls all of it back.
     private func applyInTransaction(_ migration: Migration, _ statements: [SQLStatement], applied: Int, total: Int) throws -> Bool {
-        let transaction = try executor.begin()
-        do {
-            _ = try executor.execute(table.lockSQL, [], transaction: transaction, ddl: false)
+        try inLockedTransaction { transaction in
             let version = [("version", SQLValue.text(migration.version.description))]
-            let existing = HistoryTable.rows(try executor.execute(table.selectOneSQL, version, transaction: transaction, ddl: false))
-            if let row = existing.first {
-                try executor.rollback(transaction)
+            if let row = HistoryTable.rows(try executor.execute(table.selectOneSQL, version, transaction: transaction, ddl: false)).first {
                 guard row.checksum == migration.checksum else {
                     throw MigrationError.checksumChanged(file: migration.fileName, version: row.version)
                 }
@@ -106,11 +113,7 @@ public struct MigrationRunner {
             try run(statements, of: migration, transaction: transaction, applied: applied, total: total)
             _ = try executor.execute(table.insertSQL(success: true), parameters(migration, ms: clock() - started),
                                      transaction: transaction, ddl: false)
-            try executor.commit(transaction)
             return true
-        } catch {
-            try? executor.rollback(transaction)
-            throw error
         }
     }
 

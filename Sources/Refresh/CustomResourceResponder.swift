@@ -5,14 +5,21 @@ import LambdaRuntime
 /// PUTs the answer to the pre-signed ResponseURL: an empty Content-Type (the URL was signed
 /// without one), retried on 5xx and connection errors until the deadline.
 public struct CustomResourceResponder {
-    let transport: any HTTPTransport
+    let session: AWSSession
 
-    public init(transport: any HTTPTransport) {
-        self.transport = transport
+    /// The session's transport is used: libcurl loads on the first answer, not at init.
+    public init(session: AWSSession) {
+        self.session = session
     }
 
     public func send(_ response: CustomResourceResponse, to request: CustomResourceRequest, deadline: Deadline, logger: Logger) throws {
         let body = try response.encoded()
+        let transport: any HTTPTransport
+        do {
+            transport = try session.httpTransport()
+        } catch {
+            throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(request.responseURLForLogs): \(error.message)")
+        }
         let put = HTTPRequest(method: "PUT", url: request.ResponseURL,
                               headers: [("Content-Type", "")], body: body)  // the transport adds Content-Length
         var delay: Int64 = 500

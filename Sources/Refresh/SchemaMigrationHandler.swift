@@ -22,8 +22,8 @@ public struct SchemaMigrationHandler: Handler {
         for name in MigrationSettings.environmentNames {
             if let value = FunctionEnvironment.variable(name) { environment[name] = value }
         }
-        return SchemaMigrationHandler(environment: environment, session: try AWSSession(),
-                                      responder: CustomResourceResponder(transport: try CurlTransport()))
+        let session = try AWSSession()
+        return SchemaMigrationHandler(environment: environment, session: session, responder: CustomResourceResponder(session: session))
     }
 
     public struct Summary: Encodable, Sendable {

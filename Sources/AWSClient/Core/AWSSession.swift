@@ -30,8 +30,9 @@ public final class AWSSession {
         try Endpoint.resolve(service, region: region, environment: environment)
     }
 
-    /// libcurl is loaded on the first call that needs it, not at start-up.
-    func httpTransport() throws(TransportError) -> any HTTPTransport {
+    /// libcurl is loaded on the first call that needs it, not at start-up. Shared with callers that
+    /// send plain HTTPS (the custom-resource answer), so the process keeps one handle.
+    public func httpTransport() throws(TransportError) -> any HTTPTransport {
         if let transport { return transport }
         let created = try CurlTransport()
         transport = created
