@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "runtime-emulator", targets: ["RuntimeEmulator"]),
         .executable(name: "sigv4-check", targets: ["SigV4Check"]),
         .executable(name: "aws-call", targets: ["AWSCall"]),
+        .executable(name: "split-bench", targets: ["SplitBench"]),
     ],
     targets: [
         .target(name: "HTTP1"),
@@ -26,6 +27,7 @@ let package = Package(
         .executableTarget(name: "RuntimeEmulator", dependencies: ["HTTP1"], path: "tools/RuntimeEmulator"),
         .executableTarget(name: "SigV4Check", dependencies: ["AWSClient"], path: "tools/SigV4Check"),
         .executableTarget(name: "AWSCall", dependencies: ["AWSClient"], path: "tools/AWSCall"),
+        .executableTarget(name: "SplitBench", dependencies: ["Migrations"], path: "tools/SplitBench"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),

@@ -37,10 +37,12 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         public var plan: [PlannedCall]?
     }
 
-    enum StackStep {
-        case create
-        case update
-        case recreate
+    /// What stack mode will do, with the template it needs: creating takes a template body,
+    /// an update may keep the stack's own.
+    enum StackStep: Equatable {
+        case create(templateBody: String)
+        case update(CloudFormation.UpdateTemplate)
+        case recreate(templateBody: String)
     }
 
     public func handle(event: RefreshEvent, context: Context) throws -> Output {
@@ -68,7 +70,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         var output = Output(snapshot: snapshot, previous: current?.Value, changed: changed, mode: settings.restoreMode.rawValue)
 
         var pipeline: (name: String, token: String, variables: [CodePipeline.Variable])?
-        var stack: (name: String, step: StackStep, template: String, parameters: [CloudFormation.Parameter])?
+        var stack: (name: String, step: StackStep, parameters: [CloudFormation.Parameter])?
         switch settings.restoreMode {
         case .pipeline:
             let name = try pipelineName(settings, ssm)
@@ -79,14 +81,16 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             output.pipelineName = name
         case .stack:
             let name = settings.stackName!
-            let template = try templateBody(settings)
-            var parameters = [CloudFormation.Parameter(key: "SnapshotIdentifier", value: snapshot)]
-            if let staging = settings.stagingDBIdentifier { parameters.append(.init(key: "StagingDBIdentifier", value: staging)) }
-            let step = try stackStep(name, CloudFormation(session: session, deadline: deadline))
-            stack = (name, step, template, parameters)
+            let existing = try CloudFormation(session: session, deadline: deadline).describeStack(name: name)
+            let step = try stackStep(name, existing, settings: settings)
+            var updated: CloudFormation.Stack?
+            if case .update = step { updated = existing }
+            stack = (name, step, stackParameters(settings, snapshot: snapshot, existing: updated))
             switch step {
             case .create: plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
-            case .update: plan.append(PlannedCall("cloudformation:UpdateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
+            case .update(let template):
+                plan.append(PlannedCall("cloudformation:UpdateStack", ["StackName": name, "SnapshotIdentifier": snapshot,
+                                                                        "UsePreviousTemplate": String(template == .previous)]))
             case .recreate:
                 plan.append(PlannedCall("cloudformation:DeleteStack", ["StackName": name]))
                 plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
@@ -112,21 +116,21 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         if let stack {
             let cloudFormation = CloudFormation(session: session, deadline: deadline)
             switch stack.step {
-            case .create:
-                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: stack.template, parameters: stack.parameters)
+            case .create(let templateBody):
+                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters)
                 output.stackAction = "created"
-            case .update:
-                switch try cloudFormation.updateStack(name: stack.name, templateBody: stack.template, parameters: stack.parameters) {
+            case .update(let template):
+                switch try cloudFormation.updateStack(name: stack.name, template: template, parameters: stack.parameters) {
                 case .started(let id):
                     output.stackId = id
                     output.stackAction = "updated"
                 case .noChanges:
                     output.stackAction = "unchanged"
                 }
-            case .recreate:
+            case .recreate(let templateBody):
                 try cloudFormation.deleteStack(name: stack.name)
                 try waitUntilGone(stack.name, cloudFormation, context: context)
-                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: stack.template, parameters: stack.parameters)
+                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters)
                 output.stackAction = "recreated"
             }
         }
@@ -162,26 +166,45 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
                             "no pipeline to start: set PIPELINE_NAME (e.g. PIPELINE_NAME=staging-db-deploy) or the SSM parameter \(settings.pipelineNameParameter)")
     }
 
-    private func templateBody(_ settings: Settings) throws -> String {
+    /// A template file: STACK_TEMPLATE, or templates/staging-db.yml beside the binary.
+    private func templateFile(_ settings: Settings, creating stackName: String?) throws -> String {
         let directory = FunctionEnvironment.variable("LAMBDA_TASK_ROOT") ?? FileManager.default.currentDirectoryPath
         let path = settings.stackTemplate ?? directory + "/templates/staging-db.yml"
         guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
-            throw FunctionError(.function, "InvalidConfiguration", "the stack template \(path) cannot be read; ship it beside the binary or set STACK_TEMPLATE, e.g. STACK_TEMPLATE=/var/task/templates/staging-db.yml")
+            let why = stackName.map { "stack \($0) must be created, and " } ?? ""
+            throw FunctionError(.function, "InvalidConfiguration", "\(why)the stack template \(path) cannot be read; ship it beside the binary or set STACK_TEMPLATE, e.g. STACK_TEMPLATE=/var/task/templates/staging-db.yml")
         }
         return String(decoding: data, as: UTF8.self)
     }
 
-    private func stackStep(_ name: String, _ cloudFormation: CloudFormation) throws -> StackStep {
-        guard let stack = try cloudFormation.describeStack(name: name) else { return .create }
+    /// SnapshotIdentifier changes; on an update every other parameter the stack has keeps its value,
+    /// so an operator's launch-time choices survive each refresh.
+    private func stackParameters(_ settings: Settings, snapshot: String, existing: CloudFormation.Stack?) -> [CloudFormation.Parameter] {
+        var parameters = [CloudFormation.Parameter(key: "SnapshotIdentifier", value: snapshot)]
+        var given: Set<String> = ["SnapshotIdentifier"]
+        if let staging = settings.stagingDBIdentifier, existing == nil || existing?.parameters["StagingDBIdentifier"] != nil {
+            parameters.append(.init(key: "StagingDBIdentifier", value: staging))
+            given.insert("StagingDBIdentifier")
+        }
+        for key in (existing?.parameters.keys).map(Array.init)?.sorted() ?? [] where !given.contains(key) {
+            parameters.append(.init(keepingPreviousValueOf: key))
+        }
+        return parameters
+    }
+
+    /// An existing stack is updated in place with its own template unless STACK_TEMPLATE names
+    /// another: template.yml's stack restores itself this way.
+    private func stackStep(_ name: String, _ stack: CloudFormation.Stack?, settings: Settings) throws -> StackStep {
+        guard let stack else { return .create(templateBody: try templateFile(settings, creating: name)) }
         let status = stack.status
-        if status == "ROLLBACK_COMPLETE" { return .recreate }
+        if status == "ROLLBACK_COMPLETE" { return .recreate(templateBody: try templateFile(settings, creating: name)) }
         if status.hasSuffix("_IN_PROGRESS") {
             throw FunctionError(.function, "StackBusy", "stack \(name) is \(status); nothing was changed. Run again once CloudFormation has finished")
         }
         if status.hasSuffix("_FAILED") {
             throw FunctionError(.function, "StackFailed", "stack \(name) is \(status)\(stack.statusReason.map { " (\($0))" } ?? ""); fix or delete it in CloudFormation, then run again")
         }
-        return .update
+        return .update(settings.stackTemplate == nil ? .previous : .body(try templateFile(settings, creating: nil)))
     }
 
     /// DeleteStack returns at once; CreateStack of the same name must wait for the old stack to go.

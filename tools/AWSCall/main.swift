@@ -81,7 +81,7 @@ func run(_ operation: String, _ a: Arguments, _ session: AWSSession) throws(AWSE
     case "cloudformation.describe-stack": return try cfn.describeStack(name: a.name ?? "")
     case "cloudformation.create-stack": return try cfn.createStack(name: a.name ?? "", templateBody: a.template ?? "", parameters: cfnParameters())
     case "cloudformation.update-stack":
-        switch try cfn.updateStack(name: a.name ?? "", templateBody: a.template ?? "", parameters: cfnParameters()) {
+        switch try cfn.updateStack(name: a.name ?? "", template: a.template.map { .body($0) } ?? .previous, parameters: cfnParameters()) {
         case .started(let id): return ["started": id]
         case .noChanges: return ["noChanges": true]
         }

@@ -11,6 +11,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import aws_client  # noqa: E402
+import migrations  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RELEASE = ROOT / ".build" / "release"
@@ -84,6 +85,37 @@ Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; `mak
 | first call (loads libcurl, connects) | {trip['oursFirstUs'] / 1000:.2f} ms | | |
 <!-- aws-bench:end -->"""
     replace_section("aws-bench", section)
+    print(section)
+
+    result = migrations.main()
+    ours, runs, statements = result["pagila"]["ours"], result["pagila"]["runs"], result["postgresSplitter"]["statements"]
+    requests = ours["requests"]
+    per = lambda seconds: f"{seconds / requests * 1e3:.2f} ms"  # noqa: E731
+    section = f"""<!-- migrations-bench:start (written by `make bench`) -->
+Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; `make bench` (`tools/bench/migrations.py`).
+
+| splitter | input | statements | MB/s |
+|---|---|---|---|
+| PostgreSQL | pagila-schema.sql, {result['postgresSplitter']['bytes']:,} B | {statements} | {result['postgresSplitter']['megabytesPerSecond']:.1f} |
+| MySQL | DELIMITER/procedure/trigger sample, {result['mysqlSplitter']['bytes']:,} B | {result['mysqlSplitter']['statements']} | {result['mysqlSplitter']['megabytesPerSecond']:.1f} |
+
+pagila ({statements} statements) into a fresh PostgreSQL 15 database, median of {runs} runs:
+
+| | wall | statements/s |
+|---|---|---|
+| `bootstrap invoke schema-migration` → Data API emulator → PostgreSQL | {ours['wall']:.3f} s | {statements / ours['wall']:,.0f} |
+| `psql -f` of the same file (one connection, no HTTP) | {result['pagila']['psqlSeconds']:.3f} s | {statements / result['pagila']['psqlSeconds']:,.0f} |
+
+Where one Data API call's time goes ({requests} calls: the statements, the history table, the lock, begin and commit):
+
+| per call | |
+|---|---|
+| wall (whole run / calls) | {per(ours['wall'])} |
+| emulator: request read → reply written | {per(ours['serviceSeconds'])} |
+| of which the database driver (statement + rows) | {per(ours['databaseSeconds'])} |
+| bootstrap's CPU (user + system, incl. start-up and loading libcurl) | {per(ours['clientCpu'])} |
+<!-- migrations-bench:end -->"""
+    replace_section("migrations-bench", section)
     print(section)
 
 

@@ -79,11 +79,21 @@ public struct CloudFormation {
         case noChanges
     }
 
-    public func updateStack(name: String, templateBody: String, parameters: [Parameter], capabilities: [String] = [],
+    /// What an update deploys: a new template body, or the stack's current template (an update of
+    /// parameters only, as `aws cloudformation deploy` does with an unchanged template).
+    public enum UpdateTemplate: Sendable, Equatable {
+        case body(String)
+        case previous
+    }
+
+    public func updateStack(name: String, template: UpdateTemplate, parameters: [Parameter], capabilities: [String] = [],
                             clientRequestToken: String? = nil) throws(AWSError) -> UpdateOutcome {
         var query = QueryParameters()
         query.add("StackName", name)
-        query.add("TemplateBody", templateBody)
+        switch template {
+        case .body(let body): query.add("TemplateBody", body)
+        case .previous: query.add("UsePreviousTemplate", true)
+        }
         add(parameters, capabilities: capabilities, to: &query)
         query.add("ClientRequestToken", clientRequestToken)
         do {
