@@ -14,7 +14,7 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
         case let .checksumChanged(file, version):
             return "\(file) was changed after V\(version) was applied (its SHA-256 differs from the recorded one); restore the applied file and put the change in a new version"
         case let .dirty(version, table):
-            return "V\(version) started but did not finish (\(table).success is false), and MySQL cannot roll DDL back. Check what of it was applied and undo or complete it by hand, then run DELETE FROM \(table) WHERE version = '\(version)' and run again"
+            return "V\(version) started but did not finish (\(table).success is false), and MySQL cannot roll DDL back. If another run is applying it right now, let that run finish and run again. Otherwise check what of it was applied and undo or complete it by hand, then run DELETE FROM \(table) WHERE version = '\(version)' and run again"
         case let .statementFailed(file, line, message):
             return "\(file):\(line): \(message)"
         case let .outOfTime(applied, total):

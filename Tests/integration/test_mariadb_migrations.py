@@ -1,7 +1,9 @@
 """schema-migration on MariaDB 10.11 through the binary, our Data API client and the Data API emulator:
 a set with DELIMITER, a procedure, a trigger and an executable comment gives the same
 `mariadb-dump --no-data --routines --triggers` as the `mariadb` client; a failing file leaves a dirty row
-that blocks later runs with the repair steps."""
+that blocks later runs with the repair steps; concurrent runs apply each file once."""
+
+import threading
 
 import pytest
 
@@ -84,3 +86,27 @@ def test_a_failing_file_leaves_a_dirty_row_that_blocks_later_runs(peers, tmp_pat
     mariadb.client("-e", "DROP TABLE half; DELETE FROM schema_migrations WHERE version = '2';", database="dirty")
     status, summary = migrate(peers, tmp_path, "dirty")
     assert status == 0 and summary["applied"] == ["2"]
+
+
+def test_concurrent_runs_apply_each_file_once(peers, tmp_path):
+    """MySQL has no transactional DDL, so the claim row decides: one run applies each file, and a run that
+    finds a file claimed but unfinished stops rather than running it again."""
+    mariadb, _, _ = peers
+    mariadb.root_sql("CREATE DATABASE concurrent; CREATE TABLE concurrent.runs (file VARCHAR(10));")
+    for version in range(1, 6):
+        (tmp_path / f"V{version}__step.sql").write_text(f"INSERT INTO runs VALUES ('V{version}');\nDO SLEEP(0.05);\n")
+    results = []
+    workers = [threading.Thread(target=lambda: results.append(migrate(peers, tmp_path, "concurrent"))) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    succeeded = [summary for status, summary in results if status == 0]
+    assert succeeded, results
+    for status, outcome in results:
+        assert status == 0 or "started but did not finish" in outcome["errorMessage"] and "another run" in outcome["errorMessage"], outcome
+    counts = mariadb.client("-N", "-e", "SELECT file, COUNT(*) FROM runs GROUP BY file ORDER BY file", database="concurrent")
+    assert counts.strip().split("\n") == [f"V{v}\t1" for v in range(1, 6)]
+    # Once the runs are over, a new one finds everything applied.
+    status, summary = migrate(peers, tmp_path, "concurrent")
+    assert (status, summary["applied"], summary["currentVersion"]) == (0, [], "5"), summary
