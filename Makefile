@@ -4,11 +4,17 @@
 SWIFT       ?= swift
 PYTHON      ?= python3
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
-RELEASE     := -c release --static-swift-stdlib
+# The shipped build: static Swift stdlib, and static libstdc++/libgcc so that provided.al2023
+# (glibc 2.34, GCC 11) needs nothing but glibc. Swift's driver asks for -lstdc++; a folder holding
+# only libstdc++.a, searched first, makes that the static library.
+STATIC_CXX  := .build/static-cxx
+RELEASE     := -c release --static-swift-stdlib -Xlinker -L$(CURDIR)/$(STATIC_CXX) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
+# The SQL files `make package` puts in the migrations layer.
+MIGRATIONS  ?= tools/sample-migrations
 # Debian packages the build and the local peers need.
-APT_PACKAGES := gcc postgresql-15 mariadb-server mariadb-client
+APT_PACKAGES := gcc libstdc++-12-dev binutils postgresql-15 mariadb-server mariadb-client
 
-.PHONY: all build release test unit integration run bench deps clean
+.PHONY: all build release package test unit integration run bench deps clean
 
 all: build
 
@@ -23,17 +29,23 @@ deps:
 build:
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-release:
+$(STATIC_CXX)/libstdc++.a:
+	mkdir -p $(STATIC_CXX) && ln -sf "$$(gcc -print-file-name=libstdc++.a)" $@
+
+release: $(STATIC_CXX)/libstdc++.a
 	$(SWIFT) build $(SWIFT_FLAGS) $(RELEASE)
 
-test: deps build
+package: deps release
+	$(PYTHON) tools/package/package.py .build/release/bootstrap $(MIGRATIONS) dist
+
+test: deps build package
 	$(SWIFT) test $(SWIFT_FLAGS)
 	$(PYTHON) -m pytest -p no:cacheprovider Tests/integration
 
 run: deps build
 	$(PYTHON) tools/run.py
 
-bench: deps release
+bench: package
 	$(PYTHON) tools/bench/run.py
 
 clean:

@@ -15,15 +15,20 @@ let package = Package(
         .target(name: "HTTP1"),
         .target(name: "LambdaRuntime", dependencies: ["HTTP1"]),
         .target(name: "CCurl"),
+        .target(name: "GlibcCompat"),
         .target(name: "Digests"),
         .target(name: "AWSClient", dependencies: ["CCurl", "Digests"]),
         .target(name: "Migrations", dependencies: ["Digests"]),
         .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations"]),
         .executableTarget(
-            name: "bootstrap", dependencies: ["LambdaRuntime", "AWSClient", "Refresh"],
-            // Non-PIE: 35k relative relocations otherwise dirty ~100 data pages at every cold start
-            // (measured: 284 → 181 page faults, ~0.2 ms of init).
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"])]),
+            name: "bootstrap", dependencies: ["LambdaRuntime", "AWSClient", "Refresh", "GlibcCompat"],
+            linkerSettings: [.unsafeFlags([
+                // Non-PIE: 35k relative relocations otherwise dirty ~100 data pages at every cold start
+                // (measured: 284 → 181 page faults, ~0.2 ms of init).
+                "-Xclang-linker", "-no-pie",
+                // provided.al2023 has glibc 2.34: route the newer symbols to GlibcCompat.
+                "-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random", "-Xlinker", "--wrap=_dl_find_object",
+            ])]),
         .executableTarget(name: "RuntimeEmulator", dependencies: ["HTTP1"], path: "tools/RuntimeEmulator"),
         .executableTarget(name: "SigV4Check", dependencies: ["AWSClient"], path: "tools/SigV4Check"),
         .executableTarget(name: "AWSCall", dependencies: ["AWSClient"], path: "tools/AWSCall"),

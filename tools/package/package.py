@@ -1,0 +1,91 @@
+"""`make package`: checks that the release `bootstrap` loads on provided.al2023, then writes
+dist/bootstrap.zip and dist/migrations-layer.zip and prints their sizes.
+
+provided.al2023 has glibc 2.34 and GCC 11's libstdc++ (DESIGN.md §3). A binary built here may
+reference newer symbol versions and would then fail to start there with "version `GLIBC_2.35' not
+found". So the check reads the binary's dynamic section and versioned symbols and refuses:
+- any GLIBC_ version above 2.34;
+- any GLIBCXX_ version above 3.4.29 (none at all when libstdc++ is linked statically, as here);
+- a NEEDED library that is not part of glibc (libcurl excepted: it may be linked instead of loaded).
+
+`python3 tools/package/package.py check BINARY` runs only the check (the tests use it).
+"""
+import pathlib
+import re
+import subprocess
+import sys
+import zipfile
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MAX_GLIBC = (2, 34)
+MAX_GLIBCXX = (3, 4, 29)
+GLIBC_LIBRARIES = {"libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1",
+                   "libresolv.so.2", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"}
+ALLOWED_EXTRA = {"libcurl.so.4"}
+
+
+def version(text):
+    return tuple(int(part) for part in text.split("."))
+
+
+def problems(binary) -> list[str]:
+    """What would keep `binary` from loading on provided.al2023, one line per offending symbol or library."""
+    found = []
+    dynamic = subprocess.run(["readelf", "-d", "-W", str(binary)], capture_output=True, text=True, check=True).stdout
+    for library in re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic):
+        if library not in GLIBC_LIBRARIES | ALLOWED_EXTRA:
+            found.append(f"NEEDED {library}: not part of glibc; link it statically (libstdc++: see RELEASE_FLAGS in the Makefile)")
+    symbols = subprocess.run(["objdump", "-T", str(binary)], capture_output=True, text=True, check=True).stdout
+    for family, number, name in re.findall(r"\((GLIBC|GLIBCXX)_([0-9.]+)\)\s+(\S+)", symbols):
+        if family == "GLIBC" and version(number) > MAX_GLIBC:
+            found.append(f"{name}@GLIBC_{number}: newer than provided.al2023's glibc 2.34; "
+                         f"route it to an older equivalent with --wrap={name} and Sources/GlibcCompat")
+        if family == "GLIBCXX" and version(number) > MAX_GLIBCXX:
+            found.append(f"{name}@GLIBCXX_{number}: newer than GCC 11's libstdc++ (GLIBCXX_3.4.29); link libstdc++ statically")
+    return sorted(set(found))
+
+
+def check(binary) -> None:
+    found = problems(binary)
+    if found:
+        raise SystemExit(f"{binary} would not load on provided.al2023:\n  " + "\n  ".join(found))
+    print(f"{binary}: loads on provided.al2023 (glibc ≤ 2.34, no libstdc++ needed, NEEDED only glibc)")
+
+
+def write_zip(path, entries):
+    """entries: (name in the zip, file, mode); fixed timestamps, so the same input gives the same zip."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, source, mode in entries:
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, pathlib.Path(source).read_bytes(), compresslevel=9)
+
+
+def package(binary, migrations, dist):
+    # The symbol table is 10 MB of the 24 and Lambda downloads the zip at every cold start of a new
+    # sandbox; the unstripped binary stays in .build/release to symbolicate a crash address.
+    dist.mkdir(parents=True, exist_ok=True)
+    shipped = dist / "bootstrap"
+    subprocess.run(["strip", "-o", str(shipped), str(binary)], check=True)
+    check(shipped)
+    binary = shipped
+    templates = sorted((ROOT / "templates").glob("*.yml")) if (ROOT / "templates").is_dir() else []
+    write_zip(dist / "bootstrap.zip", [("bootstrap", binary, 0o755)] + [(f"templates/{t.name}", t, 0o644) for t in templates])
+    files = sorted(pathlib.Path(migrations).glob("*.sql"))
+    if not files:
+        raise SystemExit(f"no .sql files in {migrations}: set MIGRATIONS=<folder of V<version>__<description>.sql files>")
+    # A layer unpacks under /opt; schema-migration looks in /opt/migrations first.
+    write_zip(dist / "migrations-layer.zip", [(f"migrations/{f.name}", f, 0o644) for f in files])
+    for name in ("bootstrap.zip", "migrations-layer.zip"):
+        print(f"{dist / name}: {(dist / name).stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "check":
+        check(sys.argv[2])
+    elif len(sys.argv) == 4:
+        package(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]))
+    else:
+        raise SystemExit("usage: package.py BINARY MIGRATIONS_DIR DIST_DIR | package.py check BINARY")
