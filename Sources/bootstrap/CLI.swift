@@ -19,6 +19,8 @@ enum CLI {
             return invoke(Array(arguments.dropFirst()))
         case "doctor":
             return Doctor.run()
+        case "iam-policy":
+            return IAMPolicyCommand.run(Array(arguments.dropFirst()))
         default:
             return usageError("unknown command '\(command)'; run 'bootstrap --help'")
         }
@@ -78,6 +80,7 @@ enum CLI {
           bootstrap invoke HANDLER [--event FILE|-]   run one invocation here and print the result JSON
           bootstrap invoke --help                     handlers and the settings each reads
           bootstrap doctor                            region, credential source, endpoints and caller identity
+          bootstrap iam-policy [HANDLER]              the least-privilege IAM policy for the current settings
           bootstrap --help                            this text
 
         Handlers:

@@ -47,3 +47,11 @@ def answer_custom_resource(request, status, reason, physical_id="test-answer"):
     answer = urllib.request.Request(request["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""})
     with urllib.request.urlopen(answer, timeout=10) as response:
         response.read()
+
+
+def served_calls(moto):
+    """The AWS calls moto served since the last call, [{"service", "action", "params"}] (moto_extensions.py)."""
+    import urllib.request
+
+    with urllib.request.urlopen(moto.endpoint + "/moto-api/staging-refresh/calls", timeout=10) as response:
+        return json.load(response)["calls"]

@@ -15,6 +15,9 @@
   GET /moto-api/staging-refresh/custom-resource-responses lists them, so a test reads back the body
   moto received, with its Content-Type; POST /moto-api/staging-refresh/cfnresponse-failures
   {"count": N} makes the next N answers get 503.
+- A record of the AWS calls served since the last read: GET /moto-api/staging-refresh/calls hands out
+  [{"service", "action", "params"}] (and empties it), so a test can check that an IAM policy covers every
+  call a handler made.
 - A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
   engine, engine version, creation time and type, which no AWS API can (snapshot_fixtures.set_snapshot).
 
@@ -39,7 +42,7 @@ from moto.codepipeline.models import CodePipeline, CodePipelineBackend
 from moto.codepipeline.responses import CodePipelineResponse
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.exceptions import JsonRESTError
-from moto.core.responses import PaginatedResult
+from moto.core.responses import BaseResponse, PaginatedResult
 from moto.core.utils import get_pagination_model
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal import urls as moto_api_urls
@@ -292,6 +295,38 @@ def _install_cloudformation():
     cloudformation_urls.url_paths["{0}/cloudformation_(?P<region>[^/]+)/cfnresponse$"] = cfnresponse
 
 
+# --- The calls served, for IAM coverage checks ------------------------------------------------------
+
+CALLS_PATH = "/moto-api/staging-refresh/calls"
+_calls = []
+_original_call_action = BaseResponse.call_action
+
+
+def recorded_call_action(self):
+    """Keeps each call's service, operation and top-level parameters, then serves it as moto does."""
+    try:
+        if self.querystring and "Action" in self.querystring:
+            params = {key: values[0] for key, values in self.querystring.items() if values}
+        else:
+            body = json.loads(self.body or "{}") if isinstance(self.body, (str, bytes)) else {}
+            # Lists and objects are kept as a marker: the coverage check asks only whether they were sent.
+            params = {key: value if isinstance(value, (str, int, bool)) else "…" for key, value in body.items()} \
+                if isinstance(body, dict) else {}
+        _calls.append({"service": self.service_name, "action": self._get_action(), "params": params})
+    except Exception as error:  # noqa: BLE001 - a record that cannot be made must say so, not hide the call
+        _calls.append({"service": getattr(self, "service_name", "?"), "action": "?", "params": {"error": str(error)}})
+    return _original_call_action(self)
+
+
+def calls(request, full_url, headers):
+    handed, _calls[:] = list(_calls), []
+    return _json_response(200, {"calls": handed})
+
+
+def _install_call_record():
+    BaseResponse.call_action = recorded_call_action
+
+
 # --- Harness control: edit an RDS snapshot ------------------------------------------------------------
 
 RDS_SNAPSHOT_CONTROL_PATH = "/moto-api/staging-refresh/rds-snapshot"
@@ -390,12 +425,14 @@ def _install_control():
     moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_REQUESTS_PATH] = custom_resource_requests
     moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_RESPONSES_PATH] = custom_resource_responses
     moto_api_urls.url_paths["{0}" + CFNRESPONSE_FAILURES_PATH] = cfnresponse_failures
+    moto_api_urls.url_paths["{0}" + CALLS_PATH] = calls
 
 
 def install():
     _install_codepipeline()
     _install_rds()
     _install_cloudformation()
+    _install_call_record()
     _install_control()
 
 

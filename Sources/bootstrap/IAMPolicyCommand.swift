@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AWSClient
+import LambdaRuntime
+import Refresh
+
+/// `bootstrap iam-policy [HANDLER] [--account ID]`: the least-privilege policy for the current
+/// settings, read from the environment and config.json exactly as the handlers read them.
+enum IAMPolicyCommand {
+    static let handlers = ["update-latest-snapshot-id", "restore-from-snapshot", "schema-migration"]
+
+    static func run(_ arguments: [String]) -> Int32 {
+        var handler: String?
+        var account: String?
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--account":
+                guard let value = rest.popFirst(), value.count == 12, value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                    return fail("--account needs a 12-digit account id, e.g. --account 111122223333", status: 2)
+                }
+                account = value
+            case "-h", "--help":
+                print(help)
+                return 0
+            case let name where handler == nil && handlers.contains(name):
+                handler = name
+            default:
+                return fail("unexpected '\(argument)'; the handlers with AWS permissions are \(handlers.joined(separator: ", "))", status: 2)
+            }
+        }
+        do {
+            let environment = Environment.process()
+            let region = try Region.resolve(from: environment).name
+            let scope = IAMPolicy.Scope(region: region, account: try account ?? callerAccount(environment))
+            if let handler {
+                print(try policy(for: handler, scope).json)
+            } else {
+                var text = "{\n"
+                for (index, name) in handlers.enumerated() {
+                    let body = try policy(for: name, scope).json.split(separator: "\n").joined(separator: "\n  ")
+                    text += "  \"\(name)\": \(body)\(index < handlers.count - 1 ? "," : "")\n"
+                }
+                print(text + "}")
+            }
+            return 0
+        } catch {
+            return fail("\(error)", status: 1)
+        }
+    }
+
+    static func policy(for handler: String, _ scope: IAMPolicy.Scope) throws -> IAMPolicy {
+        switch handler {
+        case "schema-migration":
+            var environment: [String: String] = [:]
+            for name in MigrationSettings.environmentNames {
+                if let value = FunctionEnvironment.variable(name) { environment[name] = value }
+            }
+            return IAMPolicy.schemaMigration(try MigrationSettings(environment: environment), scope)
+        case "update-latest-snapshot-id":
+            return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
+        default:
+            return IAMPolicy.restoreFromSnapshot(try Settings(try SettingsSource.process()), scope)
+        }
+    }
+
+    /// The account the credentials belong to, as `aws sts get-caller-identity` tells it.
+    private static func callerAccount(_ environment: Environment) throws -> String {
+        let session = try AWSSession(environment: environment)
+        return try STS(session: session, deadline: .after(milliseconds: 10_000)).getCallerIdentity().account
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Int32 {
+        let line = Array(("bootstrap iam-policy: " + message + "\n").utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        return status
+    }
+
+    static let help = """
+    bootstrap iam-policy [HANDLER] [--account ID]
+
+    Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot
+    or schema-migration), or an object of all three, for the settings in the environment and config.json:
+    the actions the handler calls, on the ARNs it touches. The region comes from AWS_REGION; the account
+    from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own log
+    permissions (logs:CreateLogStream, logs:PutLogEvents on the function's log group) come on top.
+    """
+}

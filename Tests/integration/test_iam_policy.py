@@ -1,0 +1,136 @@
+"""`bootstrap iam-policy` covers every call the handlers make against moto: each handler runs through the
+invoke loop, moto records the calls it served, and every (action, ARN) must be allowed by the printed
+policy. Each statement the handlers' own calls need is needed: without it some call is not covered.
+schema-migration's Data API calls go to the Data API emulator, so its policy is checked against the
+actions our Data API client sends."""
+import fnmatch
+import json
+import pathlib
+import re
+import subprocess
+
+import pytest
+
+from harness.aws_fixtures import create_pipeline, served_calls
+from harness.build import binary
+from harness.moto_peer import MotoServer
+from harness.refresh import invoke
+
+REGION, ACCOUNT = "us-east-1", "123456789012"
+# Statements for what CloudFormation does with the caller's credentials in stack mode, not for the
+# handler's own calls: the template test checks those.
+DEPLOYMENT_SIDS = {"RestoreStagingDatabase", "ReplaceStagingDatabase", "MoveStagingRecord", "WaitForRecordChange", "RunMigrations"}
+
+
+@pytest.fixture(scope="module")
+def moto():
+    with MotoServer() as server:
+        rds = server.client("rds")
+        rds.create_db_cluster(DBClusterIdentifier="prod", Engine="aurora-postgresql", MasterUsername="admin",
+                              MasterUserPassword="password123")
+        rds.create_db_cluster_snapshot(DBClusterIdentifier="prod", DBClusterSnapshotIdentifier="prod-1")
+        create_pipeline(server, name="staging-db-deploy")
+        yield server
+
+
+def iam_policy(moto, handler, settings):
+    environment = {**moto.env(), **settings}
+    result = subprocess.run([str(binary("bootstrap")), "iam-policy", handler], env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def arn_of(call):
+    """The resource IAM authorises a call against, from its parameters."""
+    service, action, params = call["service"], call["action"], call["params"]
+    if service == "ssm":
+        return f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{params['Name']}"
+    if service == "rds" and "DBClusterIdentifier" in params:
+        return f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{params['DBClusterIdentifier']}"
+    if service == "rds":
+        return f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster-snapshot:*"
+    if service == "codepipeline":
+        return f"arn:aws:codepipeline:{REGION}:{ACCOUNT}:{params['name']}"
+    if service == "cloudformation":
+        return f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{params['StackName']}/*"
+    raise AssertionError(f"no ARN rule for {service}:{action}")
+
+
+def needed(calls):
+    """(action, ARN) pairs; PutParameter with tags also needs ssm:AddTagsToResource, as on AWS."""
+    pairs = set()
+    for call in calls:
+        if call["service"] == "sts":
+            continue  # GetCallerIdentity needs no permission
+        pairs.add((f"{call['service']}:{call['action']}", arn_of(call)))
+        if call["action"] == "PutParameter" and any(key == "Tags" or key.startswith("Tags.") for key in call["params"]):
+            pairs.add(("ssm:AddTagsToResource", arn_of(call)))
+    return pairs
+
+
+def allows(statements, action, arn):
+    return any(s["Effect"] == "Allow" and any(fnmatch.fnmatchcase(action, a) for a in s["Action"])
+               and any(fnmatch.fnmatchcase(arn, r) for r in s["Resource"]) for s in statements)
+
+
+def check_coverage(policy, pairs):
+    statements = policy["Statement"]
+    uncovered = sorted(pair for pair in pairs if not allows(statements, *pair))
+    assert not uncovered, f"the policy misses {uncovered}:\n{json.dumps(policy, indent=1)}"
+    for statement in statements:
+        if statement["Sid"] in DEPLOYMENT_SIDS:
+            continue
+        rest = [s for s in statements if s is not statement]
+        assert any(not allows(rest, *pair) for pair in pairs), f"{statement['Sid']} is not needed by any call: {sorted(pairs)}"
+
+
+def run_and_record(moto, handler, event, settings):
+    served_calls(moto)  # forget the setup's calls
+    result, failed, _ = invoke(moto, handler, event, settings)
+    assert not failed, result
+    return needed(served_calls(moto))
+
+
+def test_update_latest_snapshot_id_calls_only_what_its_policy_allows(moto):
+    settings = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": "/iam"}
+    pairs = run_and_record(moto, "update-latest-snapshot-id", {}, settings)
+    assert ("rds:DescribeDBClusterSnapshots", f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:prod") in pairs
+    check_coverage(iam_policy(moto, "update-latest-snapshot-id", settings), pairs)
+
+
+def test_restore_in_pipeline_mode_calls_only_what_its_policy_allows(moto):
+    settings = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": "/iam-pipeline", "PIPELINE_NAME": "staging-db-deploy"}
+    moto.client("ssm").put_parameter(Name="/iam-pipeline/latest-snapshot-id", Value="prod-1", Type="String")
+    # The manual override lists snapshots too.
+    pairs = run_and_record(moto, "restore-from-snapshot", {"snapshot": "prod-1"}, settings)
+    assert any(action == "codepipeline:StartPipelineExecution" for action, _ in pairs)
+    check_coverage(iam_policy(moto, "restore-from-snapshot", settings), pairs)
+
+
+def test_restore_in_stack_mode_calls_only_what_its_policy_allows(moto, tmp_path):
+    template = tmp_path / "staging-db.json"
+    template.write_text(json.dumps({"Parameters": {"SnapshotIdentifier": {"Type": "String"}}, "Resources": {
+        "Marker": {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "/iam-stack/restored-from", "Type": "String", "Value": {"Ref": "SnapshotIdentifier"}}}}}))
+    settings = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": "/iam-stack", "RESTORE_MODE": "stack",
+                "STACK_NAME": "iam-staging", "STACK_TEMPLATE": str(template)}
+    moto.client("ssm").put_parameter(Name="/iam-stack/latest-snapshot-id", Value="prod-1", Type="String")
+    created = run_and_record(moto, "restore-from-snapshot", {}, settings)
+    # An update with the stack's own template, of a snapshot named by hand (which lists the snapshots).
+    updated = run_and_record(moto, "restore-from-snapshot", {"snapshot": "prod-1", "force": True}, {**settings, "STACK_TEMPLATE": ""})
+    assert ("cloudformation:UpdateStack", f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/iam-staging/*") in updated
+    assert ("ssm:AddTagsToResource", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/iam-stack/current-snapshot-id") in created
+    check_coverage(iam_policy(moto, "restore-from-snapshot", settings), created | updated)
+
+
+def test_schema_migration_policy_names_the_cluster_the_secret_and_every_data_api_call(moto):
+    cluster = f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:staging-db"
+    secret = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:staging-db-AbCdEf"
+    policy = iam_policy(moto, "schema-migration", {"DB_CLUSTER_ARN": cluster, "DB_SECRET_ARN": secret, "DB_NAME": "app",
+                                                   "DB_ENGINE": "postgres"})
+    source = (pathlib.Path(__file__).resolve().parents[2] / "Sources" / "AWSClient" / "Services" / "RDSData.swift").read_text()
+    operations = set(re.findall(r'(?:call|finish)\("(\w+)", path:', source))
+    assert len(operations) == 5, operations
+    for operation in operations:
+        assert allows(policy["Statement"], f"rds-data:{operation}", cluster), operation
+    assert allows(policy["Statement"], "secretsmanager:GetSecretValue", secret)
+    assert not allows(policy["Statement"], "rds-data:ExecuteStatement", f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:prod")
