@@ -18,7 +18,9 @@ idle time (3 minutes at AWS).
 Aurora Serverless cluster does while it wakes), "clusters": [{"resourceArn", "secretArn", "engine": "postgres"|"mysql",
 "host", "port", "user", "password"}]}.
 
-`GET /_emulator/stats` (unsigned, like moto's /moto-api) tells `make bench` how many requests were served
+`POST /_emulator/clusters` with one cluster entry adds it while serving: a test or `make run` learns a
+cluster's ARN only when CloudFormation (moto) has made it up, as RDS would. `GET /_emulator/stats` (both
+unsigned, like moto's /moto-api) tells `make bench` how many requests were served
 and where their time went: `serviceSeconds` from the request's body read to the reply written, of which
 `databaseSeconds` in the database driver (the statements themselves and fetching their rows).
 """
@@ -392,6 +394,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
+        if self.path == "/_emulator/clusters":
+            entry = json.loads(body)
+            with self.api.guard:
+                self.api.clusters[entry["resourceArn"]] = Cluster(entry)
+                self.api.secrets[entry["resourceArn"]] = entry["secretArn"]
+            return self._reply(200, {"resourceArn": entry["resourceArn"]})
         started = time.perf_counter()
         try:
             self._serve(body)

@@ -46,6 +46,14 @@ class DataAPIServer:
             self.process = None
         pathlib.Path(self._config_file.name).unlink(missing_ok=True)
 
+    def add_cluster(self, entry):
+        """Serves one more cluster from now on (an entry as cluster_for makes it)."""
+        import urllib.request
+
+        request = urllib.request.Request(self.endpoint + "/_emulator/clusters", data=json.dumps(entry).encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+
     def client(self, secret_key=SECRET_KEY):
         import boto3
 

@@ -18,6 +18,8 @@
 - A record of the AWS calls served since the last read: GET /moto-api/staging-refresh/calls hands out
   [{"service", "action", "params"}] (and empties it), so a test can check that an IAM policy covers every
   call a handler made.
+- Stack updates that follow dependencies and conditions, RDS clusters and restores in templates, and
+  custom-resource Update events: moto_stack_updates.py.
 - A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
   engine, engine version, creation time and type, which no AWS API can (snapshot_fixtures.set_snapshot).
 
@@ -53,6 +55,8 @@ from moto.rds.responses import RDSResponse
 from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 from werkzeug.serving import make_server
+
+import moto_stack_updates
 
 
 # --- CodePipeline executions ---------------------------------------------------------------------------
@@ -216,19 +220,33 @@ def create_custom_resource(cls, resource_name, cloudformation_json, account_id, 
     stack_id = kwargs["StackId"]
     request_id = str(mock_random.uuid4())
     resource = CustomModel(region_name, request_id, kwargs["LogicalId"], resource_name)
+    resource.stack_id, resource.resource_type, resource.properties = stack_id, kwargs["ResourceType"], properties
     cloudformation_backends[account_id][region_name].get_stack(stack_id).add_custom_resource(resource)
-    host = f"http://127.0.0.1:{os.environ['MOTO_PORT']}"
-    _custom_resource_requests.append({
-        "RequestType": "Create",
-        "ServiceToken": properties["ServiceToken"],
-        "ResponseURL": f"{host}/cloudformation_{region_name}/cfnresponse?stack={stack_id}",
-        "StackId": stack_id,
-        "RequestId": request_id,
-        "LogicalResourceId": kwargs["LogicalId"],
-        "ResourceType": kwargs["ResourceType"],
-        "ResourceProperties": properties,
-    })
+    _custom_resource_requests.append(_custom_resource_event("Create", resource, properties, region_name))
     return resource
+
+
+def _custom_resource_event(request_type, resource, properties, region_name):
+    host = f"http://127.0.0.1:{os.environ['MOTO_PORT']}"
+    return {
+        "RequestType": request_type,
+        "ServiceToken": properties["ServiceToken"],
+        "ResponseURL": f"{host}/cloudformation_{region_name}/cfnresponse?stack={resource.stack_id}",
+        "StackId": resource.stack_id,
+        "RequestId": str(mock_random.uuid4()) if request_type != "Create" else resource.request_id,
+        "LogicalResourceId": resource.logical_id,
+        "ResourceType": resource.resource_type,
+        "ResourceProperties": properties,
+    }
+
+
+def queue_custom_resource_update(resource, properties, region_name):
+    """An Update event for a custom resource whose properties changed (moto_stack_updates.py)."""
+    event = _custom_resource_event("Update", resource, properties, region_name)
+    event["PhysicalResourceId"] = resource.physical_id if getattr(resource, "physical_id", None) else resource.resource_name
+    event["OldResourceProperties"] = resource.properties
+    resource.properties = properties
+    _custom_resource_requests.append(event)
 
 
 def custom_resource_requests(request, full_url, headers):
@@ -252,8 +270,16 @@ def process_cfn_response(self):
         stack = self.cloudformation_backend.get_stack(body.get("StackId", ""))
     except Exception:  # noqa: BLE001 - moto raises its ValidationError for an unknown stack
         return 200, {"status": 200}, json.dumps("{}")
+    if stack.status == "UPDATE_IN_PROGRESS":
+        moto_stack_updates.answer_update(stack, body.get("Status"), body.get("Reason", ""))
+        return 200, {"status": 200}, json.dumps("{}")
     if stack.status != "CREATE_IN_PROGRESS":
         return 200, {"status": 200}, json.dumps("{}")
+    if body.get("PhysicalResourceId"):
+        try:
+            stack.get_custom_resource(body.get("LogicalResourceId")).physical_id = body["PhysicalResourceId"]
+        except KeyError:
+            pass
     if body.get("Status") == "FAILED":
         stack.status = "ROLLBACK_COMPLETE"
         stack.status_reason = f"The following resource(s) failed to create: [{body.get('LogicalResourceId')}]. " \
@@ -434,6 +460,7 @@ def install():
     _install_cloudformation()
     _install_call_record()
     _install_control()
+    moto_stack_updates.install(queue_custom_resource_update)
 
 
 def serve(host: str = "127.0.0.1"):

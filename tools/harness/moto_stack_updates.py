@@ -1,0 +1,232 @@
+"""CloudFormation stack updates in moto 5.2.1 the way CloudFormation does them, for template.yml's staging
+database: installed into the moto_server process by moto_extensions.install().
+
+What moto lacks, and what this adds:
+- AWS::RDS::DBCluster (moto ignores it): created, or restored when SnapshotIdentifier is set, through moto's
+  own RDS backend, with the attributes Endpoint.Address, Endpoint.Port, ReadEndpoint.Address and DBClusterArn.
+- AWS::RDS::DBInstance honours DBClusterIdentifier (an Aurora instance) and DBSnapshotIdentifier (a restore);
+  moto creates a fresh standalone instance for both.
+- An update where resources follow their dependencies: moto updates only resources that name a changed
+  parameter directly, so a CNAME whose GetAtt points at a replaced database never moved, and it ignores
+  Conditions that changed. Here every resource whose condition holds is visited in dependency order;
+  one is created when it is new, updated when its own JSON, a parameter it names, or a resource it refers
+  to changed, and deleted when its condition no longer holds. A database whose properties change is
+  replaced (a new one under a new generated name), and the old one is deleted once the update is done,
+  as CloudFormation does in its cleanup phase.
+- Custom resources on update: an Update event (with PhysicalResourceId and OldResourceProperties) joins the
+  queue moto_extensions hands out, and the stack stays UPDATE_IN_PROGRESS until it is answered: SUCCESS
+  completes it, FAILED ends in UPDATE_ROLLBACK_COMPLETE. Resources are not rolled back: moto keeps what the
+  update made.
+"""
+import re
+
+from moto.cloudformation.models import Stack
+from moto.cloudformation.parsing import ResourceMap, parse_and_update_resource
+from moto.core.common_models import CloudFormationModel
+from moto.rds.models import DBInstance, rds_backends
+
+_replaced = []  # (kind, identifier, account, region) of databases to delete when the update ends
+_updating_stacks = set()  # stacks whose custom resources were sent an Update event
+
+
+def _rds(account_id, region_name):
+    return rds_backends[account_id][region_name]
+
+
+def _identifier(name):
+    """RDS keeps identifiers in lower case; CloudFormation generates them from the stack and logical id."""
+    return re.sub(r"[^a-z0-9-]", "-", name.lower()).strip("-")[:63]
+
+
+def _tags(properties):
+    return [{"Key": t["Key"], "Value": t["Value"]} for t in properties.get("Tags") or []]
+
+
+class StagingDBCluster(CloudFormationModel):
+    """AWS::RDS::DBCluster over moto's RDS backend."""
+
+    # moto's model metaclass files each model under the service its module path names.
+    __module__ = "moto.rds.staging_refresh"
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "DBClusterIdentifier"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::RDS::DBCluster"
+
+    @property
+    def physical_resource_id(self):
+        return self.cluster.db_cluster_identifier
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr in ("Endpoint.Address", "Endpoint.Port", "ReadEndpoint.Address", "DBClusterArn")
+
+    def get_cfn_attribute(self, attribute_name):
+        return {"Endpoint.Address": self.cluster.endpoint, "Endpoint.Port": str(self.cluster.port),
+                "ReadEndpoint.Address": self.cluster.reader_endpoint, "DBClusterArn": self.cluster.db_cluster_arn}[attribute_name]
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json.get("Properties", {})
+        backend = _rds(account_id, region_name)
+        identifier = _identifier(resource_name)
+        settings = {"db_cluster_identifier": identifier, "engine": properties.get("Engine"),
+                    "engine_version": properties.get("EngineVersion"), "port": properties.get("Port"),
+                    "db_subnet_group_name": properties.get("DBSubnetGroupName"),
+                    "vpc_security_group_ids": properties.get("VpcSecurityGroupIds"),
+                    "enable_http_endpoint": properties.get("EnableHttpEndpoint"),
+                    "deletion_protection": properties.get("DeletionProtection", False), "tags": _tags(properties)}
+        if properties.get("SnapshotIdentifier"):
+            cluster = backend.restore_db_cluster_from_snapshot(properties["SnapshotIdentifier"], settings)
+        else:
+            settings.update(master_username=properties.get("MasterUsername"), master_user_password=properties.get("MasterUserPassword"))
+            cluster = backend.create_db_cluster({key: value for key, value in settings.items() if value is not None})
+        return cls(cluster)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        _replaced.append(("cluster", original_resource.physical_resource_id, account_id, region_name))
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    def delete(self, account_id, region_name):
+        _rds(account_id, region_name).delete_db_cluster(self.physical_resource_id)
+
+
+def create_db_instance(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """moto's DBInstance from CloudFormation, with DBClusterIdentifier and DBSnapshotIdentifier honoured."""
+    properties = cloudformation_json.get("Properties", {})
+    backend = _rds(account_id, region_name)
+    identifier = _identifier(properties.get("DBInstanceIdentifier") or resource_name)
+    settings = {"db_instance_identifier": identifier, "db_instance_class": properties.get("DBInstanceClass"),
+                "engine": properties.get("Engine"), "tags": _tags(properties),
+                "db_subnet_group_name": properties.get("DBSubnetGroupName"),
+                "vpc_security_group_ids": properties.get("VPCSecurityGroups") or properties.get("VpcSecurityGroupIds") or []}
+    if properties.get("DBSnapshotIdentifier"):
+        return backend.restore_db_instance_from_db_snapshot(properties["DBSnapshotIdentifier"], {k: v for k, v in settings.items() if v})
+    if properties.get("DBClusterIdentifier"):
+        return backend.create_db_instance({**settings, "db_cluster_identifier": properties["DBClusterIdentifier"]})
+    return _original_create_db_instance.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+def update_db_instance(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    _replaced.append(("instance", original_resource.db_instance_identifier, account_id, region_name))
+    return create_db_instance(cls, new_resource_name, cloudformation_json, account_id, region_name)
+
+
+def references(value):
+    """The logical ids a resource's JSON refers to: Ref, Fn::GetAtt, ${…} in Fn::Sub, and DependsOn."""
+    found = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "Ref" and isinstance(item, str):
+                found.add(item)
+            elif key == "Fn::GetAtt":
+                found.add(item[0] if isinstance(item, list) else item.split(".")[0])
+            elif key == "Fn::Sub":
+                text = item[0] if isinstance(item, list) else item
+                found.update(name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", text))
+                if isinstance(item, list):
+                    found |= references(item[1])
+            elif key == "DependsOn":
+                found.update([item] if isinstance(item, str) else item)
+            else:
+                found |= references(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= references(item)
+    return found
+
+
+def staged_update(self, template, parameters=None):
+    old_json = dict(self._resource_json_map)
+    old_parameters = dict(self.input_parameters)
+    existing = {name for name in old_json if self._parsed_resources.get(name) is not None}
+    self._template = template
+    if parameters:
+        self.input_parameters = parameters
+    self.load_mapping()
+    self.load_parameters()
+    self.load_conditions()
+    self._resource_json_map = template["Resources"]
+    new_json = template["Resources"]
+    changed_parameters = {name for name in set(old_parameters) | set(self.input_parameters)
+                          if old_parameters.get(name) != self.input_parameters.get(name)}
+
+    def holds(name):
+        condition = new_json[name].get("Condition")
+        return not condition or bool(self.lazy_condition_map[condition])
+
+    wanted = [name for name in new_json if holds(name)]
+    order, visiting = [], set()
+
+    def visit(name):
+        if name in order or name in visiting:
+            return
+        visiting.add(name)
+        for dependency in sorted(references(new_json[name]) & set(wanted)):
+            visit(dependency)
+        order.append(name)
+
+    for name in wanted:
+        visit(name)
+    changed = set(changed_parameters)
+    for name in order:
+        if name not in existing:
+            _ = self[name]  # creates it
+            changed.add(name)
+        elif new_json[name] != old_json.get(name) or references(new_json[name]) & changed:
+            self._parsed_resources[name] = parse_and_update_resource(name, new_json[name], self, self._account_id, self._region_name)
+            changed.add(name)
+    for name in reversed([n for n in old_json if n in existing and n not in wanted]):
+        self._delete_resource(self._parsed_resources.pop(name), old_json[name])
+    # Cleanup: the replaced databases go last, instances before their clusters.
+    for kind, identifier, account_id, region_name in sorted(_replaced, key=lambda item: item[0] != "instance"):
+        backend = _rds(account_id, region_name)
+        backend.delete_db_instance(identifier) if kind == "instance" else backend.delete_db_cluster(identifier)
+    _replaced.clear()
+
+
+_queue_update = []  # moto_extensions' function that queues an Update event (set by install)
+
+
+def update_custom_resource(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    _queue_update[0](original_resource, cloudformation_json["Properties"], region_name)
+    _updating_stacks.add(original_resource.stack_id)
+    return original_resource
+
+
+def stack_update(self, *args, **kwargs):
+    _original_stack_update(self, *args, **kwargs)
+    if self.stack_id in _updating_stacks:
+        self.status = "UPDATE_IN_PROGRESS"  # until the custom resources answer
+
+
+def answer_update(stack, status, reason):
+    """A custom resource's answer to an Update event ends the stack's update."""
+    _updating_stacks.discard(stack.stack_id)
+    stack.status = "UPDATE_COMPLETE" if status == "SUCCESS" else "UPDATE_ROLLBACK_COMPLETE"
+    stack.status_reason = None if status == "SUCCESS" else reason
+    stack._add_stack_event(stack.status)
+
+
+_original_create_db_instance = DBInstance.create_from_cloudformation_json
+_original_stack_update = Stack.update
+
+
+def install(queue_update):
+    """queue_update(resource, new properties, region) hands an Update event to the harness."""
+    from moto.cloudformation.custom_model import CustomModel
+
+    _queue_update[:] = [queue_update]
+    assert StagingDBCluster in CloudFormationModel.__subclasses__()
+    DBInstance.create_from_cloudformation_json = classmethod(create_db_instance)
+    DBInstance.update_from_cloudformation_json = classmethod(update_db_instance)
+    CustomModel.update_from_cloudformation_json = classmethod(update_custom_resource)
+    ResourceMap.update = staged_update
+    Stack.update = stack_update
