@@ -24,7 +24,7 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server, psycopg, pymysql" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
+	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server, psycopg, pymysql, cfnlint, parliament" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
 
 build:
 	$(SWIFT) build $(SWIFT_FLAGS)
@@ -42,7 +42,7 @@ test: deps build package
 	$(SWIFT) test $(SWIFT_FLAGS)
 	$(PYTHON) -m pytest -p no:cacheprovider Tests/integration
 
-run: deps build
+run: deps build package
 	$(PYTHON) tools/run.py
 
 bench: package

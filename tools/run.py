@@ -1,7 +1,16 @@
-"""`make run`: the local cycle on embedded defaults, with a readable timeline.
+"""`make run`: the whole refresh cycle on this machine, on embedded defaults, with a readable timeline.
 
-For now the cycle is the runtime itself: bootstrap serves a few invocations through the Runtime
-API emulator, one of which fails, and the results and log lines are shown.
+moto_server (signature checking on) stands in for AWS, PostgreSQL 15 behind the Data API emulator for the
+staging database, and the Runtime API emulator for Lambda. The functions are the packaged binary
+(dist/bootstrap) with the Handler and environment template.yml gives them in moto's Lambda.
+
+1. production: an Aurora cluster with nightly snapshots in moto;
+2. template.yml deployed as a stack (no staging database yet: SnapshotIdentifier is empty);
+3. update-latest-snapshot-id on its schedule's event: the newest usable snapshot into SSM;
+4. restore-from-snapshot: latest copied to current, and the stack updated to restore from it, which has
+   CloudFormation restore the cluster, point the CNAME at it and ask Custom::SchemaMigration to migrate;
+5. schema-migration answers that request by applying tools/sample-migrations through the Data API.
+Everything started is stopped at the end, whatever happened.
 """
 import json
 import pathlib
@@ -10,53 +19,116 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from harness.runtime_api import Runtime, RuntimeEmulator  # noqa: E402
+from harness.aws_fixtures import custom_resource_responses  # noqa: E402
+from harness.data_api import DataAPIServer  # noqa: E402
+from harness.moto_peer import MotoServer  # noqa: E402
+from harness.postgres_peer import PostgresServer  # noqa: E402
+from harness.staging_stack import PRODUCTION, StagingStack, answer_migrations, create_production  # noqa: E402
 
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DIST = ROOT / "dist"
+SCHEDULED_EVENT = {"version": "0", "id": "3f3c2a52-cc1d-4a8b-9a06-7a1f0e0c2d11", "detail-type": "Scheduled Event",
+                   "source": "aws.events", "account": "123456789012", "time": "2026-12-01T02:00:00Z", "region": "us-east-1",
+                   "resources": ["arn:aws:events:us-east-1:123456789012:rule/staging-refresh-latest"], "detail": {}}
 STARTED = time.monotonic()
 
 
-def step(text):
-    print(f"[{time.monotonic() - STARTED:6.3f}s] {text}", flush=True)
+def step(text, since=None):
+    took = f" ({(time.monotonic() - since) * 1000:,.0f} ms)" if since is not None else ""
+    print(f"[{time.monotonic() - STARTED:6.2f}s] {text}{took}", flush=True)
 
 
-def shorten(body: bytes, limit=100) -> str:
-    text = body.decode(errors="replace")
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(body):,} bytes)"
+def detail(text):
+    print(f"           {text}", flush=True)
 
 
-def invoke(emulator, label, event):
+class CycleFailed(Exception):
+    pass
+
+
+def invoke(stack, handler, event, **kwargs):
     began = time.monotonic()
-    status, body = emulator.invoke(event, timeout=30)
-    elapsed_ms = (time.monotonic() - began) * 1000
-    failed = status != 200 or body.startswith(b'{"errorMessage"') or b'"errorType"' in body[:200]
-    outcome = "FAILED" if failed else "ok"
-    step(f"invoke {label}: {outcome} in {elapsed_ms:.1f} ms → {shorten(body)}")
-    return not failed
+    logs = []
+    result, failed = stack.invoke(handler, event, logs=logs, **kwargs)
+    for line in logs:
+        detail(f"log: {line}")
+    if failed:
+        raise CycleFailed(f"{handler} failed: {result.get('errorType')}: {result.get('errorMessage')}")
+    return result, began
+
+
+def cycle(moto, postgres, api):
+    began = time.monotonic()
+    snapshots = create_production(moto)
+    step(f"production: Aurora cluster {PRODUCTION} (aurora-postgresql 15.4) with snapshots", began)
+    for name in snapshots:
+        info = moto.client("rds").describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"][0]
+        detail(f"{name}  {info['Status']:9}  taken {info['SnapshotCreateTime']:%Y-%m-%d %H:%M} UTC")
+
+    began = time.monotonic()
+    stack = StagingStack(moto, DIST / "bootstrap", layer_zip=DIST / "migrations-layer.zip", code_zip=DIST / "bootstrap.zip")
+    parameters = stack.prepare(postgres.password, postgres.user)
+    created = stack.deploy(**parameters)
+    step(f"deployed template.yml as stack {stack.name}: {created['StackStatus']}", began)
+    for logical, resource in sorted(stack.resources().items()):
+        detail(f"{resource['ResourceType']:30} {logical}")
+    if created["StackStatus"] != "CREATE_COMPLETE":
+        raise CycleFailed(f"stack {stack.name} is {created['StackStatus']}: {created.get('StackStatusReason')}")
+
+    latest, began = invoke(stack, "update-latest-snapshot-id", SCHEDULED_EVENT)
+    step(f"update-latest-snapshot-id: latest = {latest['snapshot']} (taken {latest['snapshotCreateTime']}, "
+         f"changed: {latest['changed']})", began)
+
+    restore, began = invoke(stack, "restore-from-snapshot", SCHEDULED_EVENT)
+    step(f"restore-from-snapshot: current = {restore['snapshot']}; stack {restore.get('stackName')} {restore.get('stackAction')}", began)
+    status = stack.describe()["StackStatus"]
+    cluster = stack.resources().get("StagingCluster", {}).get("PhysicalResourceId")
+    detail(f"CloudFormation: stack {status}; restored cluster {cluster} from {restore['snapshot']}")
+
+    began = time.monotonic()
+    answers = answer_migrations(stack, api, postgres, logs=[])
+    if not answers:
+        raise CycleFailed("CloudFormation sent no Custom::SchemaMigration request")
+    for event, result, failed in answers:
+        answer = custom_resource_responses(moto)[-1]
+        step(f"schema-migration ({event['RequestType']} of {event['LogicalResourceId']}): {answer['Status']}: {answer.get('Reason')}", began)
+        if failed or answer["Status"] != "SUCCESS":
+            raise CycleFailed(f"the migration failed: {answer.get('Reason')}")
+    final = stack.describe()
+    step(f"stack {stack.name}: {final['StackStatus']}")
+
+    ssm = moto.client("ssm")
+    values = {name: ssm.get_parameter(Name=f"/staging-refresh/{name}")["Parameter"]["Value"]
+              for name in ("latest-snapshot-id", "current-snapshot-id")}
+    record = stack.record()
+    applied = postgres.psql("-At", "-c", "SELECT 'V' || version || ' ' || description FROM schema_migrations ORDER BY applied_at",
+                            database="app").split("\n")
+    print("\nsummary", flush=True)
+    detail(f"snapshot chosen:     {latest['snapshot']}")
+    for name, value in values.items():
+        detail(f"SSM /staging-refresh/{name}: {value}")
+    detail(f"stack:               {stack.name} {final['StackStatus']} (SnapshotIdentifier = {restore['snapshot']})")
+    detail(f"CNAME:               {record[0]} → {record[1]}" if record else "CNAME:               none")
+    detail(f"migrations applied:  {', '.join(line for line in applied if line)}")
+    if final["StackStatus"] != "UPDATE_COMPLETE" or values["current-snapshot-id"] != latest["snapshot"] or not record:
+        raise CycleFailed("the cycle did not end with the stack updated, current = latest and a CNAME")
 
 
 def main():
-    results = []
-    with RuntimeEmulator(timeout_seconds=30) as emulator:
-        step(f"Runtime API emulator listening on {emulator.address}")
-        runtime = Runtime(emulator, handler="echo", env={"AWS_LAMBDA_LOG_FORMAT": "JSON"})
-        with runtime:
-            step("bootstrap started with _HANDLER=echo (JSON logs)")
-            results.append(invoke(emulator, "echo small JSON", json.dumps({"refresh": "staging", "n": 1}).encode()))
-            results.append(invoke(emulator, "echo non-JSON bytes", b"plain text survives untouched"))
-            results.append(invoke(emulator, "echo 1 MiB", b'"' + b"x" * (1024 * 1024) + b'"'))
-            results.append(invoke(emulator, "echo 6.5 MB (over Lambda's response limit)", b'"' + b"y" * 6_500_000 + b'"'))
-            results.append(invoke(emulator, "echo after the failure", b'{"still":"serving"}'))
-            runtime.stop()
-        step("bootstrap stopped with SIGTERM; its log lines:")
-        for line in runtime.logs.splitlines():
-            print(f"           {line}")
-        step("Runtime API calls it made:")
-        for call in emulator.calls():
-            extra = f"  errorType={call['errorType']}" if call.get("errorType") else ""
-            print(f"           {call['method']:4} {call['path']} → {call['status']}{extra}")
-    ok = sum(results)
-    step(f"summary: {ok} invocations succeeded, {len(results) - ok} failed (the 6.5 MB echo is meant to fail)")
-    return 0 if results == [True, True, True, False, True] else 1
+    if not (DIST / "bootstrap.zip").exists():
+        print("dist/bootstrap.zip is missing: run 'make run' (it packages first)", file=sys.stderr)
+        return 2
+    began = time.monotonic()
+    try:
+        with MotoServer() as moto, PostgresServer(database="app") as postgres, DataAPIServer([]) as api:
+            step(f"peers: moto_server {moto.endpoint} (signatures checked), PostgreSQL 15 on {postgres.host}:{postgres.port}, "
+                 f"Data API emulator {api.endpoint}", began)
+            cycle(moto, postgres, api)
+    except CycleFailed as error:
+        step(f"FAILED: {error}")
+        return 1
+    step("stopped moto_server, PostgreSQL and the Data API emulator")
+    return 0
 
 
 if __name__ == "__main__":

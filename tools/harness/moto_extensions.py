@@ -17,7 +17,9 @@
   {"count": N} makes the next N answers get 503.
 - A record of the AWS calls served since the last read: GET /moto-api/staging-refresh/calls hands out
   [{"service", "action", "params"}] (and empties it), so a test can check that an IAM policy covers every
-  call a handler made.
+  call a handler made. POST /moto-api/staging-refresh/function {"name"} gives a Lambda function's Handler and
+  environment, and POST /moto-api/staging-refresh/records {"zone"} a hosted zone's records: moto's own
+  Lambda and Route53 APIs refuse signed reads while signatures are checked.
 - Stack updates that follow dependencies and conditions, RDS clusters and restores in templates, and
   custom-resource Update events: moto_stack_updates.py.
 - A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
@@ -271,7 +273,7 @@ def process_cfn_response(self):
     except Exception:  # noqa: BLE001 - moto raises its ValidationError for an unknown stack
         return 200, {"status": 200}, json.dumps("{}")
     if stack.status == "UPDATE_IN_PROGRESS":
-        moto_stack_updates.answer_update(stack, body.get("Status"), body.get("Reason", ""))
+        moto_stack_updates.answer_update(stack, body)
         return 200, {"status": 200}, json.dumps("{}")
     if stack.status != "CREATE_IN_PROGRESS":
         return 200, {"status": 200}, json.dumps("{}")
@@ -347,6 +349,36 @@ def recorded_call_action(self):
 def calls(request, full_url, headers):
     handed, _calls[:] = list(_calls), []
     return _json_response(200, {"calls": handed})
+
+
+FUNCTION_PATH = "/moto-api/staging-refresh/function"
+
+
+def function_configuration(request, full_url, headers):
+    """A Lambda function's Handler and environment as moto holds them. moto 5.2.1 refuses every signed
+    Lambda API call with SignatureDoesNotMatch while signatures are checked, so the harness reads them here."""
+    from moto.awslambda.models import lambda_backends
+
+    query = json.loads(request.get_data() or b"{}")
+    function = lambda_backends[query.get("account", DEFAULT_ACCOUNT_ID)][query.get("region", "us-east-1")].get_function(query["name"])
+    return _json_response(200, {"FunctionName": function.function_name, "Handler": function.handler,
+                                "Runtime": function.run_time, "MemorySize": function.memory_size, "Timeout": function.timeout,
+                                "Environment": {"Variables": dict(function.environment_vars or {})},
+                                "Layers": [layer["Arn"] for layer in function.layers or []]})
+
+
+RECORDS_PATH = "/moto-api/staging-refresh/records"
+
+
+def zone_records(request, full_url, headers):
+    """A hosted zone's record sets; moto 5.2.1 answers every signed Route53 read with an empty error while
+    signatures are checked."""
+    from moto.route53.models import route53_backends
+
+    query = json.loads(request.get_data() or b"{}")
+    zone = route53_backends[query.get("account", DEFAULT_ACCOUNT_ID)]["global"].get_hosted_zone(query["zone"])
+    return _json_response(200, {"records": [{"Name": r.name, "Type": r.type, "TTL": r.ttl, "Values": list(r.records or [])}
+                                            for r in zone.rrsets]})
 
 
 def _install_call_record():
@@ -452,6 +484,8 @@ def _install_control():
     moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_RESPONSES_PATH] = custom_resource_responses
     moto_api_urls.url_paths["{0}" + CFNRESPONSE_FAILURES_PATH] = cfnresponse_failures
     moto_api_urls.url_paths["{0}" + CALLS_PATH] = calls
+    moto_api_urls.url_paths["{0}" + FUNCTION_PATH] = function_configuration
+    moto_api_urls.url_paths["{0}" + RECORDS_PATH] = zone_records
 
 
 def install():

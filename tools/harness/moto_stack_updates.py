@@ -13,6 +13,10 @@ What moto lacks, and what this adds:
   to changed, and deleted when its condition no longer holds. A database whose properties change is
   replaced (a new one under a new generated name), and the old one is deleted once the update is done,
   as CloudFormation does in its cleanup phase.
+- The YAML short form `!Condition Name` read as CloudFormation reads it ({"Condition": Name}); moto turns
+  it into {"Fn::Condition": Name}, which makes every !And/!Or of conditions false.
+- UsePreviousValue for a parameter the stack took from its default (moto looks only among those given
+  at creation and fails with a KeyError).
 - Custom resources on update: an Update event (with PhysicalResourceId and OldResourceProperties) joins the
   queue moto_extensions hands out, and the stack stays UPDATE_IN_PROGRESS until it is answered: SUCCESS
   completes it, FAILED ends in UPDATE_ROLLBACK_COMPLETE. Resources are not rolled back: moto keeps what the
@@ -20,13 +24,15 @@ What moto lacks, and what this adds:
 """
 import re
 
-from moto.cloudformation.models import Stack
+from moto.cloudformation import models as cloudformation_models
+from moto.cloudformation import responses as cloudformation_responses
+from moto.cloudformation import utils as cloudformation_utils
+from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.parsing import ResourceMap, parse_and_update_resource
 from moto.core.common_models import CloudFormationModel
 from moto.rds.models import DBInstance, rds_backends
 
 _replaced = []  # (kind, identifier, account, region) of databases to delete when the update ends
-_updating_stacks = set()  # stacks whose custom resources were sent an Update event
 
 
 def _rds(account_id, region_name):
@@ -145,7 +151,7 @@ def references(value):
 
 def staged_update(self, template, parameters=None):
     old_json = dict(self._resource_json_map)
-    old_parameters = dict(self.input_parameters)
+    old_parameters = dict(self.resolved_parameters)
     existing = {name for name in old_json if self._parsed_resources.get(name) is not None}
     self._template = template
     if parameters:
@@ -155,8 +161,8 @@ def staged_update(self, template, parameters=None):
     self.load_conditions()
     self._resource_json_map = template["Resources"]
     new_json = template["Resources"]
-    changed_parameters = {name for name in set(old_parameters) | set(self.input_parameters)
-                          if old_parameters.get(name) != self.input_parameters.get(name)}
+    changed_parameters = {name for name in set(old_parameters) | set(self.resolved_parameters)
+                          if old_parameters.get(name) != self.resolved_parameters.get(name)}
 
     def holds(name):
         condition = new_json[name].get("Condition")
@@ -197,24 +203,49 @@ _queue_update = []  # moto_extensions' function that queues an Update event (set
 
 def update_custom_resource(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
     _queue_update[0](original_resource, cloudformation_json["Properties"], region_name)
-    _updating_stacks.add(original_resource.stack_id)
+    original_resource._finished = False  # until it answers
     return original_resource
 
 
 def stack_update(self, *args, **kwargs):
     _original_stack_update(self, *args, **kwargs)
-    if self.stack_id in _updating_stacks:
+    if any(not resource.is_created() for resource in self.custom_resources.values()):
         self.status = "UPDATE_IN_PROGRESS"  # until the custom resources answer
 
 
-def answer_update(stack, status, reason):
-    """A custom resource's answer to an Update event ends the stack's update."""
-    _updating_stacks.discard(stack.stack_id)
-    stack.status = "UPDATE_COMPLETE" if status == "SUCCESS" else "UPDATE_ROLLBACK_COMPLETE"
-    stack.status_reason = None if status == "SUCCESS" else reason
+def answer_update(stack, body):
+    """A custom resource's answer during an update: FAILED ends it, the last SUCCESS completes it."""
+    if body.get("Status") != "SUCCESS":
+        stack.status = "UPDATE_ROLLBACK_COMPLETE"
+        stack.status_reason = f"The following resource(s) failed to update: [{body.get('LogicalResourceId')}]. {body.get('Reason', '')}"
+    else:
+        resource = stack.custom_resources.get(body.get("LogicalResourceId"))
+        if resource is not None:
+            resource.set_data(body.get("Data") or {})
+        if any(not r.is_created() for r in stack.custom_resources.values()):
+            return
+        stack.status = "UPDATE_COMPLETE"
     stack._add_stack_event(stack.status)
 
 
+def resolve_update_parameters(self, instance, incoming_params):
+    values = {p["ParameterKey"]: p["ParameterValue"] for p in incoming_params if "ParameterValue" in p}
+    resolved = getattr(getattr(instance, "resource_map", None), "resolved_parameters", {})
+    for parameter in incoming_params:
+        key = parameter["ParameterKey"]
+        if parameter.get("UsePreviousValue", False):
+            previous = instance.parameters.get(key, resolved.get(key))
+            values[key] = ",".join(previous) if isinstance(previous, list) else previous
+    return values
+
+
+def yaml_tag_constructor(loader, tag, node):
+    if tag == "!Condition":
+        return {"Condition": node.value}
+    return _original_yaml_tag_constructor(loader, tag, node)
+
+
+_original_yaml_tag_constructor = cloudformation_utils.yaml_tag_constructor
 _original_create_db_instance = DBInstance.create_from_cloudformation_json
 _original_stack_update = Stack.update
 
@@ -228,5 +259,8 @@ def install(queue_update):
     DBInstance.create_from_cloudformation_json = classmethod(create_db_instance)
     DBInstance.update_from_cloudformation_json = classmethod(update_db_instance)
     CustomModel.update_from_cloudformation_json = classmethod(update_custom_resource)
+    for module in (cloudformation_models, cloudformation_responses):
+        module.yaml_tag_constructor = yaml_tag_constructor
     ResourceMap.update = staged_update
+    CloudFormationBackend._resolve_update_parameters = resolve_update_parameters
     Stack.update = stack_update

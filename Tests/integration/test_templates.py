@@ -1,0 +1,499 @@
+"""template.yml and serverless.yml, checked without deploying anything.
+
+- cfn-lint finds no error and no warning in template.yml or in any template under templates/.
+- template.yml's Rules accept the sample stacks used below and refuse inconsistent input.
+- parliament finds nothing in any IAM policy of template.yml, its intrinsics resolved for five
+  realistic stacks (Aurora and RDS, stack and pipeline mode, optional parameters empty and set).
+  The resolver refuses what it cannot resolve (an attribute, a resource's Ref), so nothing is waved
+  through unresolved.
+- No IAM Action has a wildcard; Resource "*" stands only beside actions that IAM cannot scope.
+- The functions' environment variables are names the handlers read (Sources/Refresh/*Settings.swift).
+- serverless.yml, its Serverless variables resolved, deploys what template.yml does: the same
+  function names, handlers, runtime, architecture, memory, timeouts, environment, layer,
+  schedules, log retention, and for each function the same IAM actions in every sample stack.
+  Every other resource, the conditions and the outputs are template.yml's own.
+"""
+import json
+import pathlib
+import re
+
+import pytest
+import yaml
+from cfnlint.api import lint_file
+from parliament import analyze_policy_string
+from parliament.statement import get_privilege_info
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yml"
+SERVERLESS = ROOT / "serverless.yml"
+CODE_PARAMETERS = {"CodeS3Bucket", "CodeS3Key", "LayerS3Key"}  # Serverless uploads its artifacts itself
+
+ACCOUNT, SOURCE_ACCOUNT = "111122223333", "444455556666"
+ZONE = "Z0123456789ABCDEFGHIJ"
+KEY = f"arn:aws:kms:us-east-1:{SOURCE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+SECRET = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:staging-db-user-AbCdEf"
+SAMPLE_STACKS = {
+    "defaults": {},
+    "aurora-postgresql, everything set": {
+        "SourceAccountId": SOURCE_ACCOUNT, "EngineVersion": "15", "SnapshotKmsKeyArn": KEY, "HostedZoneId": ZONE,
+        "DatabaseSecretArn": SECRET, "SubnetIds": "subnet-0a1b2c3d,subnet-1a2b3c4d", "SecurityGroupIds": "sg-0a1b2c3d",
+        "SnapshotIdentifier": f"arn:aws:rds:us-east-1:{SOURCE_ACCOUNT}:cluster-snapshot:prod-db-2026-11-01"},
+    "aurora-mysql, pipeline": {
+        "Engine": "aurora-mysql", "RestoreMode": "pipeline", "PipelineName": "staging-db-deploy", "HostedZoneId": ZONE},
+    "rds postgres, stack": {
+        "SourceKind": "instance", "Engine": "postgres", "SourceAccountId": SOURCE_ACCOUNT, "SnapshotKmsKeyArn": KEY,
+        "HostedZoneId": ZONE, "SnapshotIdentifier": "rds:prod-db-2026-11-01-02-00"},
+    "rds mariadb, pipeline": {
+        "SourceKind": "instance", "Engine": "mariadb", "RestoreMode": "pipeline", "PipelineName": "staging-db-deploy"},
+}
+
+
+# ---------------------------------------------------------------- YAML with CloudFormation's short tags
+
+class CfnLoader(yaml.SafeLoader):
+    pass
+
+
+def _short_tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix in ("Ref", "Condition"):
+        return {suffix: value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {"Fn::" + suffix: value}
+
+
+CfnLoader.add_multi_constructor("!", _short_tag)
+
+
+def load(path):
+    return yaml.load(path.read_text(), Loader=CfnLoader)
+
+
+# ---------------------------------------------------------------- a stack: parameters, conditions, intrinsics
+
+NO_VALUE = object()
+
+
+class Unresolvable(Exception):
+    pass
+
+
+class Stack:
+    """template's parameters (defaults, then overrides), its conditions and the intrinsics that a
+    policy may hold, resolved the way CloudFormation would before it creates anything."""
+
+    def __init__(self, template, overrides=None, stack_name="staging-refresh-dev"):
+        self.template = template
+        overrides = overrides or {}
+        assert not set(overrides) - set(template["Parameters"]), "override of an unknown parameter"
+        self.values = {}
+        for name, parameter in template["Parameters"].items():
+            value = str(overrides.get(name, parameter.get("Default")))
+            self.values[name] = value.split(",") if parameter["Type"] == "CommaDelimitedList" else value
+        self.pseudo = {"AWS::AccountId": ACCOUNT, "AWS::Region": "us-east-1", "AWS::Partition": "aws",
+                       "AWS::StackName": stack_name, "AWS::URLSuffix": "amazonaws.com"}
+
+    def ref(self, name):
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in self.pseudo:
+            return self.pseudo[name]
+        if name in self.values:
+            return self.values[name]
+        raise Unresolvable(f"Ref {name}: a resource, known only once deployed")
+
+    def condition(self, name):
+        return self.truth(self.template["Conditions"][name])
+
+    def truth(self, node):
+        (function, argument), = node.items()
+        if function == "Condition":
+            return self.condition(argument)
+        if function == "Fn::Equals":
+            left, right = (self.resolve(side) for side in argument)
+            return str(left) == str(right)
+        if function == "Fn::Not":
+            return not self.truth(argument[0])
+        if function == "Fn::And":
+            return all(self.truth(part) for part in argument)
+        if function == "Fn::Or":
+            return any(self.truth(part) for part in argument)
+        if function == "Fn::Contains":
+            return self.resolve(argument[1]) in self.resolve(argument[0])
+        raise Unresolvable(f"{function} in a condition")
+
+    def exists(self, resource):
+        return "Condition" not in resource or self.condition(resource["Condition"])
+
+    def sub(self, argument):
+        text, variables = (argument, {}) if isinstance(argument, str) else argument
+        variables = {name: self.resolve(value) for name, value in variables.items()}
+
+        def one(match):
+            name = match.group(1)
+            if name.startswith("!"):
+                return "${" + name[1:] + "}"
+            value = variables[name] if name in variables else self.ref(name) if "." not in name else None
+            if not isinstance(value, str):
+                raise Unresolvable(f"${{{name}}} in Fn::Sub {text!r}")
+            return value
+
+        return re.sub(r"\$\{([^}]+)\}", one, text)
+
+    def resolve(self, node):
+        if isinstance(node, list):
+            return [item for item in map(self.resolve, node) if item is not NO_VALUE]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1:
+            (function, argument), = node.items()
+            if function == "Ref":
+                return self.ref(argument)
+            if function == "Fn::If":
+                name, when_true, when_false = argument
+                return self.resolve(when_true if self.condition(name) else when_false)
+            if function == "Fn::Sub":
+                return self.sub(argument)
+            if function == "Fn::Join":
+                return argument[0].join(self.resolve(argument[1]))
+            if function == "Fn::Split":
+                return self.resolve(argument[1]).split(argument[0])
+            if function == "Fn::Select":
+                return self.resolve(argument[1])[int(self.resolve(argument[0]))]
+            if function.startswith("Fn::") or function == "Condition":
+                raise Unresolvable(f"{function}: {argument!r}")
+        resolved = {key: self.resolve(value) for key, value in node.items()}
+        return {key: value for key, value in resolved.items() if value is not NO_VALUE}
+
+    def policies(self, role):
+        """(name, document) of every policy on the role: inline, and AWS::IAM::RolePolicy/Policy."""
+        resources = self.template["Resources"]
+        found = [(policy["PolicyName"], self.resolve(policy["PolicyDocument"]))
+                 for policy in resources[role]["Properties"].get("Policies", [])]
+        for resource in resources.values():
+            properties = resource.get("Properties", {})
+            attached = [properties.get("RoleName")] + properties.get("Roles", [])
+            if resource["Type"] in ("AWS::IAM::RolePolicy", "AWS::IAM::Policy") and {"Ref": role} in attached \
+                    and self.exists(resource):
+                found.append((properties["PolicyName"], self.resolve(properties["PolicyDocument"])))
+        return found
+
+    def actions(self, role):
+        return {(statement["Effect"], action)
+                for _, document in self.policies(role) for statement in document["Statement"]
+                for action in as_list(statement["Action"])}
+
+    def rule_failures(self):
+        failures = []
+        for name, rule in self.template.get("Rules", {}).items():
+            if "RuleCondition" in rule and not self.truth(rule["RuleCondition"]):
+                continue
+            failures += [name for assertion in rule["Assertions"] if not self.truth(assertion["Assert"])]
+        return failures
+
+    def constraint_failures(self):
+        failures = []
+        for name, parameter in self.template["Parameters"].items():
+            for value in as_list(self.values[name]):
+                if "AllowedValues" in parameter and value not in map(str, parameter["AllowedValues"]):
+                    failures.append(f"{name}={value!r} not in AllowedValues")
+                if "AllowedPattern" in parameter and not re.fullmatch(parameter["AllowedPattern"], value):
+                    failures.append(f"{name}={value!r} does not match AllowedPattern")
+        return failures
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def roles(template):
+    return [name for name, resource in template["Resources"].items() if resource["Type"] == "AWS::IAM::Role"]
+
+
+@pytest.fixture(scope="module")
+def template():
+    return load(TEMPLATE)
+
+
+# ---------------------------------------------------------------- cfn-lint
+
+TEMPLATES = [TEMPLATE, *sorted(p for p in (ROOT / "templates").glob("*") if p.suffix in (".yml", ".yaml", ".json"))]
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_cfn_lint_finds_no_error_or_warning(path):
+    matches = [m for m in lint_file(path) if m.rule.severity in ("error", "warning")]
+    assert not matches, "cfn-lint:\n" + "\n".join(str(m) for m in matches)
+
+
+# ---------------------------------------------------------------- Rules and the sample stacks
+
+@pytest.mark.parametrize("name", SAMPLE_STACKS)
+def test_sample_stack_is_valid_input(template, name):
+    stack = Stack(template, SAMPLE_STACKS[name])
+    assert stack.constraint_failures() == []
+    assert stack.rule_failures() == []
+
+
+@pytest.mark.parametrize("overrides, rule", [
+    ({"SourceKind": "instance"}, "AuroraEnginesAreClusters"),
+    ({"Engine": "postgres"}, "ClustersAreAurora"),
+    ({"RestoreMode": "pipeline"}, "PipelineModeNeedsPipelineName"),
+    ({"SourceKind": "instance", "Engine": "mysql", "DatabaseSecretArn": SECRET}, "MigrationsNeedAurora"),
+])
+def test_rules_refuse_inconsistent_input(template, overrides, rule):
+    assert Stack(template, overrides).rule_failures() == [rule]
+
+
+# ---------------------------------------------------------------- IAM
+
+@pytest.mark.parametrize("name", SAMPLE_STACKS)
+def test_parliament_finds_nothing_in_any_policy(template, name):
+    stack = Stack(template, SAMPLE_STACKS[name])
+    checked, findings = 0, []
+    for role in roles(template):
+        for policy, document in stack.policies(role):
+            for statement in document["Statement"]:
+                assert as_list(statement.get("Resource", [])), f"{role}/{policy} {statement.get('Sid')}: no Resource left"
+            checked += 1
+            findings += [f"{role}/{policy}: {f.issue} {f.detail}" for f in analyze_policy_string(json.dumps(document)).findings]
+    assert checked >= 3
+    assert findings == []
+
+
+def iam_actions(node, path=""):
+    """Every string under an Action or NotAction key of any policy, in every branch of every Fn::If."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("Action", "NotAction"):
+                yield from ((f"{path}/{key}", text) for text in strings(value))
+            else:
+                yield from iam_actions(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from iam_actions(item, f"{path}[{index}]")
+
+
+def strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from strings(value)
+
+
+def test_no_iam_action_has_a_wildcard(template):
+    actions = list(iam_actions(template["Resources"]))
+    assert len(actions) > 20
+    assert [path for path, _ in actions if path.endswith("NotAction")] == []
+    assert [(path, action) for path, action in actions if "*" in action] == []
+
+
+@pytest.mark.parametrize("name", SAMPLE_STACKS)
+def test_resource_star_only_where_iam_has_no_resource_level_permission(template, name):
+    stack = Stack(template, SAMPLE_STACKS[name])
+    scopable = []
+    for role in roles(template):
+        for policy, document in stack.policies(role):
+            for statement in document["Statement"]:
+                if "*" in as_list(statement["Resource"]):
+                    for action in as_list(statement["Action"]):
+                        service, operation = action.split(":")
+                        if any(t["resource_type"] for t in get_privilege_info(service, operation)["resource_types"]):
+                            scopable.append(f"{role}/{policy}: {action}")
+    assert scopable == []
+
+
+def swift_names(path, pattern):
+    return set(re.findall(pattern, (ROOT / path).read_text()))
+
+
+def test_environment_variables_are_the_ones_the_handlers_read(template):
+    settings_block = (ROOT / "Sources/Refresh/Settings.swift").read_text().split("public static let names = [")[1].split("]")[0]
+    refresh = set(re.findall(r'"([A-Z_]+)"', settings_block))
+    migration = swift_names("Sources/Refresh/MigrationSettings.swift", r'\("([A-Z_]+)", "[A-Za-z]+", ')
+    properties = swift_names("Sources/Refresh/MigrationSettings.swift", r'\("[A-Z_]+", "([A-Za-z]+)", ')
+    assert "SOURCE_DB_CLUSTER_IDENTIFIER" in refresh and "DB_ENGINE" in migration  # the patterns still find them
+    for name, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Lambda::Function":
+            variables = set(resource["Properties"]["Environment"]["Variables"])
+            read = migration if resource["Properties"]["Handler"] == "schema-migration" else refresh
+            assert variables <= read, f"{name}: {variables - read} are not read by the handler"
+    custom = template["Resources"]["SchemaMigration"]
+    assert custom["Type"] == "Custom::SchemaMigration"
+    assert set(custom["Properties"]) - {"ServiceToken", "ServiceTimeout", "MigrationsVersion"} <= properties
+
+
+# ---------------------------------------------------------------- serverless.yml, its variables resolved
+
+VARIABLE = re.compile(r"\$\{([a-z][^${}]*)\}")  # CloudFormation's ${AWS::…}, ${Name} start upper case
+
+
+class Serverless:
+    """serverless.yml with the variable sources it uses resolved as Serverless v3 does. ssm has no
+    AWS here and resolves to nothing, so its fallback applies; an unknown source fails."""
+
+    def __init__(self, path, stage="dev"):
+        self.raw, self.directory, self.stage = load(path), path.parent, stage
+        self.config = self.resolve(self.raw)
+
+    def resolve(self, node):
+        if isinstance(node, dict):
+            return {key: self.resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [self.resolve(item) for item in node]
+        while isinstance(node, str) and (match := VARIABLE.search(node)):
+            value = self.variable(match.group(1))
+            if match.span() == (0, len(node)):
+                return value
+            assert isinstance(value, (str, int, float)), f"{match.group(0)} is not text"
+            node = node[:match.start()] + str(value) + node[match.end():]
+        return node
+
+    def variable(self, text):
+        first, *fallbacks = [part.strip() for part in re.split(r",(?=(?:[^']*'[^']*')*[^']*$)", text)]
+        value = self.source(first)
+        for fallback in fallbacks:
+            if value is not None:
+                break
+            value = fallback.strip("'\"") if fallback[:1] in "'\"" else self.source(fallback)
+        assert value is not None, f"${{{text}}} resolves to nothing"
+        return self.resolve(value)
+
+    def source(self, text):
+        kind, argument, address = re.fullmatch(r"([a-zA-Z]+)(?:\(([^)]*)\))?(?::(.*))?", text).groups()
+        if kind == "self":
+            return dig(self.raw, address)
+        if kind == "sls":
+            return {"stage": self.stage}[address]
+        if kind == "opt":
+            return None
+        if kind == "param":
+            params = self.raw["params"]
+            return params.get(self.stage, {}).get(address, params["default"].get(address))
+        if kind == "file":
+            return dig(load(self.directory / argument), address)
+        if kind == "ssm":
+            return None
+        if kind == "strToBool":
+            return {"true": True, "false": False, "1": True, "0": False}[argument.strip()]
+        raise AssertionError(f"serverless.yml uses a variable source this test cannot resolve: {kind}")
+
+
+def dig(data, address):
+    for key in address.split(".") if address else []:
+        data = data[key]
+    return data
+
+
+def normalized(name):
+    name = name.replace("-", "Dash").replace("_", "Underscore")
+    return name[:1].upper() + name[1:]
+
+
+@pytest.fixture(scope="module")
+def serverless():
+    return Serverless(SERVERLESS).config
+
+
+def stack_view(config):
+    """serverless.yml's resources section as a template, for Stack."""
+    resources = config["resources"]
+    return {"Parameters": resources["Parameters"], "Conditions": resources["Conditions"], "Resources": resources["Resources"]}
+
+
+def template_functions(template, stack):
+    functions = {}
+    for name, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::Lambda::Function":
+            continue
+        p = resource["Properties"]
+        schedules = sorted(
+            (stack.resolve(rule["Properties"]["ScheduleExpression"]), stack.resolve(rule["Properties"]["State"]))
+            for rule in template["Resources"].values() if rule["Type"] == "AWS::Events::Rule"
+            for target in rule["Properties"]["Targets"] if target["Arn"] == {"Fn::GetAtt": [name, "Arn"]})
+        functions[name] = {
+            "name": stack.resolve(p["FunctionName"]), "handler": p["Handler"], "runtime": p["Runtime"],
+            "architectures": p["Architectures"], "memory": p["MemorySize"], "timeout": p["Timeout"],
+            "environment": p["Environment"]["Variables"], "layers": p.get("Layers", []),
+            "role": p["Role"]["Fn::GetAtt"][0], "schedules": schedules}
+    return functions
+
+
+def serverless_functions(config):
+    provider, functions = config["provider"], {}
+    for key, f in config["functions"].items():
+        schedules = sorted((rate, "ENABLED" if event["schedule"].get("enabled", True) else "DISABLED")
+                           for event in f.get("events", []) if "schedule" in event for rate in event["schedule"]["rate"])
+        functions[normalized(key) + "LambdaFunction"] = {
+            "name": f["name"], "handler": f["handler"], "runtime": f.get("runtime", provider["runtime"]),
+            "architectures": [f.get("architecture", provider["architecture"])],
+            "memory": f.get("memorySize", provider.get("memorySize", 1024)), "timeout": f.get("timeout", provider.get("timeout", 6)),
+            "environment": f.get("environment", {}), "layers": f.get("layers", []), "role": f["role"], "schedules": schedules}
+    return functions
+
+
+def test_serverless_functions_match_the_template(template, serverless):
+    stack = Stack(template, stack_name=serverless["provider"]["stackName"])
+    expected = template_functions(template, stack)
+    assert len(expected) == 3
+    assert serverless_functions(serverless) == expected
+
+
+def test_serverless_layer_and_log_groups_match_the_template(template, serverless):
+    stack = Stack(template, stack_name=serverless["provider"]["stackName"])
+    resources = template["Resources"]
+    for key, layer in serverless["layers"].items():
+        expected = resources[normalized(key) + "LambdaLayer"]["Properties"]
+        assert (layer["name"], layer["compatibleRuntimes"]) == (stack.resolve(expected["LayerName"]), expected["CompatibleRuntimes"])
+    for key, function in serverless["functions"].items():
+        group = resources[normalized(key) + "LogGroup"]["Properties"]
+        assert stack.resolve(group["LogGroupName"]) == "/aws/lambda/" + function["name"]
+        assert group["RetentionInDays"] == serverless["provider"]["logRetentionInDays"]
+
+
+def test_serverless_imports_everything_else_from_the_template(template, serverless):
+    generated = set()
+    for key, function in serverless["functions"].items():
+        prefix = normalized(key)
+        generated |= {prefix + "LambdaFunction", prefix + "LogGroup"}
+        for index in range(1, 1 + sum(len(e["schedule"]["rate"]) for e in function.get("events", []) if "schedule" in e)):
+            generated |= {f"{prefix}EventsRuleSchedule{index}", f"{prefix}LambdaPermissionEventsRuleSchedule{index}"}
+    generated |= {normalized(key) + "LambdaLayer" for key in serverless["layers"]}
+    imported = serverless["resources"]["Resources"]
+    assert generated | set(imported) == set(template["Resources"])
+    assert not generated & set(imported)
+    assert {name: template["Resources"][name] for name in imported} == imported
+    for section in ("Conditions", "Outputs", "Description"):
+        assert serverless["resources"][section] == template[section]
+
+
+def test_serverless_parameters_default_to_the_template_defaults(template, serverless):
+    parameters = serverless["resources"]["Parameters"]
+    assert set(parameters) == set(template["Parameters"]) - CODE_PARAMETERS
+    for name, parameter in parameters.items():
+        expected = template["Parameters"][name]
+        assert (parameter["Type"], str(parameter["Default"])) == (expected["Type"], str(expected["Default"])), name
+    # Serverless cannot carry template.yml's Rules: its default params must keep them.
+    stack = Stack(template, {name: p["Default"] for name, p in parameters.items()})
+    assert (stack.constraint_failures(), stack.rule_failures()) == ([], [])
+
+
+@pytest.mark.parametrize("name", SAMPLE_STACKS)
+def test_serverless_functions_have_the_template_iam_actions(template, serverless, name):
+    stack_name = serverless["provider"]["stackName"]
+    ours = Stack(template, SAMPLE_STACKS[name], stack_name)
+    theirs = Stack(stack_view(serverless), {k: v for k, v in SAMPLE_STACKS[name].items() if k not in CODE_PARAMETERS}, stack_name)
+    for function in template_functions(template, ours).values():
+        role = function["role"]
+        assert ours.actions(role), role
+        assert theirs.actions(role) == ours.actions(role), role

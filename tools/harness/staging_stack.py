@@ -1,0 +1,145 @@
+"""template.yml deployed into moto and run the way Lambda runs it, for its tests and `make run`.
+
+- `create_production(moto)`: the "production" Aurora cluster with snapshots of known ages.
+- `StagingStack`: uploads the two zips, deploys template.yml with the parameters a user would give,
+  and runs a deployed function through the Runtime API loop with the configuration moto's Lambda holds
+  for it (its Handler and environment, exactly as the template set them).
+- `answer_migrations`: hands moto's pending Custom::SchemaMigration event to the schema-migration
+  function, with the Data API emulator serving the cluster CloudFormation made and the layer unpacked
+  where Lambda would mount it.
+"""
+import json
+import pathlib
+import tempfile
+import zipfile
+from datetime import datetime, timedelta, timezone
+
+from .aws_fixtures import pending_custom_resource_requests
+from .data_api import DataAPIServer
+from .runtime_api import Runtime, RuntimeEmulator
+from .snapshot_fixtures import set_snapshot
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yml"
+BUCKET, CODE_KEY, LAYER_KEY = "staging-refresh-artifacts", "staging-refresh/bootstrap.zip", "staging-refresh/migrations-layer.zip"
+PRODUCTION = "prod-cluster"
+ZONE = "staging.internal"
+
+
+def create_production(moto, now=None):
+    """prod-cluster (aurora-postgresql 15.4) with two nightly snapshots and one still being taken.
+    Returns the snapshot identifiers, oldest first."""
+    now = now or datetime.now(timezone.utc).replace(microsecond=0)
+    rds = moto.client("rds")
+    rds.create_db_cluster(DBClusterIdentifier=PRODUCTION, Engine="aurora-postgresql", EngineVersion="15.4",
+                          MasterUsername="app", MasterUserPassword="not-a-secret-prod")
+    # moto, like RDS, takes an automated snapshot when a cluster is created: make it the oldest.
+    for initial in rds.describe_db_cluster_snapshots(DBClusterIdentifier=PRODUCTION)["DBClusterSnapshots"]:
+        set_snapshot(moto, initial["DBClusterSnapshotIdentifier"], cluster=True, createTime=now - timedelta(days=3, hours=1))
+    names = []
+    for days_ago, status in ((2, "available"), (1, "available"), (0, "creating")):
+        taken = now - timedelta(days=days_ago, hours=1)
+        name = f"{PRODUCTION}-{taken:%Y-%m-%d-%H-%M}"
+        rds.create_db_cluster_snapshot(DBClusterIdentifier=PRODUCTION, DBClusterSnapshotIdentifier=name)
+        set_snapshot(moto, name, cluster=True, createTime=taken, status=status, snapshotType="automated")
+        names.append(name)
+    return names
+
+
+class StagingStack:
+    def __init__(self, moto, bootstrap, layer_zip, code_zip=None, name="staging-refresh"):
+        self.moto, self.bootstrap, self.name = moto, pathlib.Path(bootstrap), name
+        self.code_zip, self.layer_zip = code_zip, pathlib.Path(layer_zip)
+        self.parameters = {}
+
+    def prepare(self, database_secret_password, database_user):
+        """The bucket with the zips, the hosted zone and the staging DB user's secret. Returns the
+        parameters template.yml needs for them."""
+        s3 = self.moto.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        code = pathlib.Path(self.code_zip) if self.code_zip else None
+        if code is None:  # a zip of the binary under test, as make package would lay it out
+            code = pathlib.Path(tempfile.mkdtemp(prefix="staging-refresh-code-")) / "bootstrap.zip"
+            with zipfile.ZipFile(code, "w") as archive:
+                archive.write(self.bootstrap, "bootstrap")
+        s3.upload_file(str(code), BUCKET, CODE_KEY)
+        s3.upload_file(str(self.layer_zip), BUCKET, LAYER_KEY)
+        zone = self.moto.client("route53").create_hosted_zone(Name=ZONE, CallerReference="staging-refresh")
+        secret = self.moto.client("secretsmanager").create_secret(
+            Name="staging-db-user", SecretString=json.dumps({"username": database_user, "password": database_secret_password}))
+        return {"HostedZoneId": zone["HostedZone"]["Id"].split("/")[-1], "RecordName": f"db.{ZONE}",
+                "DatabaseSecretArn": secret["ARN"], "CodeS3Bucket": BUCKET, "CodeS3Key": CODE_KEY, "LayerS3Key": LAYER_KEY}
+
+    def deploy(self, **parameters):
+        self.parameters = {"SourceDBIdentifier": PRODUCTION, "SourceKind": "cluster", "Engine": "aurora-postgresql", **parameters}
+        self.moto.client("cloudformation").create_stack(
+            StackName=self.name, TemplateBody=TEMPLATE.read_text(), Capabilities=["CAPABILITY_NAMED_IAM"],
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in self.parameters.items()])
+        return self.describe()
+
+    def describe(self):
+        return self.moto.client("cloudformation").describe_stacks(StackName=self.name)["Stacks"][0]
+
+    def resources(self):
+        return {r["LogicalResourceId"]: r for r in
+                self.moto.client("cloudformation").list_stack_resources(StackName=self.name)["StackResourceSummaries"] if r.get("LogicalResourceId")}
+
+    def output(self, key):
+        return {o["OutputKey"]: o["OutputValue"] for o in self.describe().get("Outputs", [])}.get(key)
+
+    def function_name(self, handler):
+        return f"{self.name}-{handler}"
+
+    def invoke(self, handler, event, env=None, logs=None):
+        """Runs the deployed function `handler` once through the Runtime API loop. Returns (result, failed)."""
+        configuration = function_configuration(self.moto, self.function_name(handler))
+        environment = {**self.moto.env(), **configuration.get("Environment", {}).get("Variables", {}), **(env or {})}
+        with RuntimeEmulator(timeout_seconds=120, function_name=configuration["FunctionName"]) as emulator:
+            runtime = Runtime(emulator, command=[str(self.bootstrap)], handler=configuration["Handler"], env=environment)
+            with runtime:
+                status, body = emulator.invoke(json.dumps(event).encode(), timeout=180)
+                runtime.stop()
+            failed = status != 200 or any(call["path"].endswith("/error") for call in emulator.calls())
+        if logs is not None:
+            logs.extend(runtime.logs.splitlines())
+        return json.loads(body), failed
+
+    def record(self):
+        """The CNAME and its target, as Route53 (moto) holds them."""
+        for record in control(self.moto, "records", zone=self.parameters["HostedZoneId"])["records"]:
+            if record["Type"] == "CNAME":
+                return record["Name"], record["Values"][0]
+        return None
+
+
+def control(moto, route, **body):
+    """One of moto_extensions.py's control routes."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{moto.endpoint}/moto-api/staging-refresh/{route}", data=json.dumps(body).encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def function_configuration(moto, name):
+    """What moto's Lambda holds for the function."""
+    return control(moto, "function", name=name)
+
+
+def answer_migrations(stack, api, database_server, logs=None):
+    """Answers every pending custom-resource event with the deployed schema-migration function. The
+    cluster CloudFormation made is served by the Data API emulator from `database_server`. Returns the
+    answers' (event, result, failed)."""
+    answers = []
+    with tempfile.TemporaryDirectory(prefix="staging-refresh-opt-") as opt:
+        with zipfile.ZipFile(stack.layer_zip) as layer:
+            layer.extractall(opt)  # Lambda unpacks a layer under /opt
+        for event in pending_custom_resource_requests(stack.moto):
+            properties = event["ResourceProperties"]
+            entry = DataAPIServer.cluster_for(database_server)
+            entry.update(resourceArn=properties["ClusterArn"], secretArn=properties["SecretArn"])
+            api.add_cluster(entry)
+            result, failed = stack.invoke("schema-migration", event, env={**api.env(), "MIGRATIONS_DIR": f"{opt}/migrations"},
+                                          logs=logs)
+            answers.append((event, result, failed))
+    return answers
