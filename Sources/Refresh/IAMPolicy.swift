@@ -58,25 +58,27 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         ])
     }
 
-    public static func restoreFromSnapshot(_ settings: Settings, _ scope: Scope) -> IAMPolicy {
+    /// `snapshotKey`: the customer-managed KMS key of encrypted snapshots, which stack mode's restore
+    /// must be allowed to grant to RDS.
+    public static func restoreFromSnapshot(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil) -> IAMPolicy {
         var statements = [
             Statement("ReadParameters", ["ssm:GetParameter"],
                       [settings.latestParameter, settings.currentParameter, settings.pipelineNameParameter].map { scope.arn("ssm", "parameter" + $0) }),
-            Statement("CurrentSnapshotParameter", ["ssm:PutParameter", "ssm:AddTagsToResource"],
+            Statement("WriteCurrentSnapshotParameter", ["ssm:PutParameter", "ssm:AddTagsToResource"],
                       [scope.arn("ssm", "parameter" + settings.currentParameter)]),
             snapshotReads(settings, scope),
         ]
         switch settings.restoreMode {
         case .pipeline:
             // Without PIPELINE_NAME the name is read from SSM at run time: any pipeline of the account.
-            statements.append(Statement("StartPipeline", ["codepipeline:StartPipelineExecution"],
+            statements.append(Statement("StartStagingPipeline", ["codepipeline:StartPipelineExecution"],
                                         [scope.arn("codepipeline", settings.pipelineName ?? "*")]))
         case .stack:
             let stack = settings.stackName ?? "*"
             statements.append(Statement("StagingStack", ["cloudformation:DescribeStacks", "cloudformation:UpdateStack",
                                                          "cloudformation:CreateStack", "cloudformation:DeleteStack"],
                                         [scope.arn("cloudformation", "stack/\(stack)/*")]))
-            statements += stackDeployment(stack: stack, scope)
+            statements += stackDeployment(settings, stack: stack, scope, snapshotKey: snapshotKey)
         }
         return IAMPolicy(statements: statements)
     }
@@ -102,23 +104,51 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     }
 
     /// Stack mode: CloudFormation acts with the caller's credentials, so the caller needs what the
-    /// staging stack's update does: restore a new DB from the snapshot, move the CNAME, invoke the
-    /// migration, and delete the old DB. Deleting or changing a DB is allowed only on DBs tagged as
-    /// that stack's, which the production database is not.
-    static func stackDeployment(stack: String, _ scope: Scope) -> [Statement] {
-        let databases = ["cluster:*", "db:*"].map { scope.arn("rds", $0) }
-        let restoreInputs = ["cluster-snapshot:*", "snapshot:*", "subgrp:*", "cluster-pg:*", "pg:*", "og:*"].map { scope.arn("rds", $0) }
-        return [
-            Statement("RestoreStagingDatabase", ["rds:RestoreDBClusterFromSnapshot", "rds:RestoreDBInstanceFromDBSnapshot", "rds:CreateDBInstance",
-                                                  "rds:AddTagsToResource", "rds:DescribeDBClusters", "rds:DescribeDBInstances"],
-                      databases + restoreInputs),
-            Statement("ReplaceStagingDatabase", ["rds:DeleteDBCluster", "rds:DeleteDBInstance", "rds:ModifyDBCluster", "rds:ModifyDBInstance"],
-                      databases, condition: ["StringEquals": ["aws:ResourceTag/staging-refresh:stack": stack]]),
-            Statement("MoveStagingRecord", ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+    /// staging stack's update does: restore a new DB from the snapshot (tagged as the stack's), move
+    /// the CNAME, invoke the migration, and delete the old DB. Changing or deleting a DB is allowed
+    /// only on DBs tagged as that stack's, and never on the source, which is denied outright.
+    static func stackDeployment(_ settings: Settings, stack: String, _ scope: Scope, snapshotKey: String?) -> [Statement] {
+        let isCluster = settings.source.isCluster
+        let rds = { (resource: String) in scope.arn("rds", resource) }
+        var snapshots = [rds(isCluster ? "cluster-snapshot:*" : "snapshot:*")]
+        if let owner = settings.sourceAccountID, owner != scope.account {
+            snapshots.append(scope.arn("rds", isCluster ? "cluster-snapshot:*" : "snapshot:*", account: owner))
+        }
+        let created = isCluster
+            ? [rds("cluster:*"), rds("db:*"), rds("subgrp:*"), rds("cluster-pg:default.*"), rds("pg:default.*"), rds("og:*")] + snapshots
+            : [rds("db:*"), rds("subgrp:*"), rds("pg:default.*"), rds("og:*")] + snapshots
+        let changes = isCluster
+            ? ["rds:ModifyDBCluster", "rds:EnableHttpEndpoint", "rds:DeleteDBCluster", "rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
+            : ["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
+        var statements = [
+            Statement("CreateStagingDB", isCluster ? ["rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance", "rds:AddTagsToResource"]
+                                                   : ["rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"],
+                      created, condition: ["StringEquals": ["aws:RequestTag/staging-refresh:stack": stack]]),
+            Statement("ReadStagingDB", isCluster ? ["rds:DescribeDBClusters", "rds:DescribeDBInstances"] : ["rds:DescribeDBInstances"],
+                      isCluster ? [rds("cluster:*"), rds("db:*")] : [rds("db:*")]),
+            Statement("ReplaceOnlyTaggedStagingDB", changes,
+                      isCluster ? [rds("cluster:*"), rds("cluster-snapshot:*"), rds("db:*")] : [rds("db:*")],
+                      condition: ["StringEquals": ["aws:ResourceTag/staging-refresh:stack": stack]]),
+            // These reads have no resource-level permissions in IAM.
+            Statement("ReadOnlyWithoutResourceLevelPermissions", ["rds:DescribeEvents", "ec2:DescribeAccountAttributes",
+                                                                   "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
+                                                                   "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"], ["*"]),
+            Statement("ReadVpcAttributes", ["ec2:DescribeVpcAttribute"], [scope.arn("ec2", "vpc/*")]),
+            Statement("MoveStagingCNAME", ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
                       ["arn:\(scope.partition):route53:::hostedzone/*"]),
-            Statement("WaitForRecordChange", ["route53:GetChange"], ["arn:\(scope.partition):route53:::change/*"]),
-            Statement("RunMigrations", ["lambda:InvokeFunction"], [scope.arn("lambda", "function:*schema-migration")]),
+            Statement("WaitForCNAMEChange", ["route53:GetChange"], ["arn:\(scope.partition):route53:::change/*"]),
+            Statement("RunSchemaMigration", ["lambda:InvokeFunction"], [scope.arn("lambda", "function:\(stack)-schema-migration")]),
         ]
+        if let snapshotKey {
+            statements.append(Statement("DescribeSnapshotKey", ["kms:DescribeKey"], [snapshotKey]))
+            statements.append(Statement("GrantSnapshotKeyToRDS", ["kms:CreateGrant"], [snapshotKey],
+                                        condition: ["Bool": ["kms:GrantIsForAWSResource": "true"]]))
+        }
+        var deny = Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes,
+                             [rds((isCluster ? "cluster:" : "db:") + settings.source.identifier)])
+        deny.effect = "Deny"
+        statements.append(deny)
+        return statements
     }
 
     public var json: String {

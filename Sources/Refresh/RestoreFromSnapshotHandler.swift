@@ -37,6 +37,10 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         public var plan: [PlannedCall]?
     }
 
+    /// template.yml's stack holds the functions' IAM roles: CloudFormation refuses to update it
+    /// without this acknowledgement, even when only a parameter changes.
+    static let capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
+
     /// What stack mode will do, with the template it needs: creating takes a template body,
     /// an update may keep the stack's own.
     enum StackStep: Equatable {
@@ -117,10 +121,10 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             let cloudFormation = CloudFormation(session: session, deadline: deadline)
             switch stack.step {
             case .create(let templateBody):
-                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters)
+                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters, capabilities: Self.capabilities)
                 output.stackAction = "created"
             case .update(let template):
-                switch try cloudFormation.updateStack(name: stack.name, template: template, parameters: stack.parameters) {
+                switch try cloudFormation.updateStack(name: stack.name, template: template, parameters: stack.parameters, capabilities: Self.capabilities) {
                 case .started(let id):
                     output.stackId = id
                     output.stackAction = "updated"
@@ -130,7 +134,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             case .recreate(let templateBody):
                 try cloudFormation.deleteStack(name: stack.name)
                 try waitUntilGone(stack.name, cloudFormation, context: context)
-                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters)
+                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters, capabilities: Self.capabilities)
                 output.stackAction = "recreated"
             }
         }

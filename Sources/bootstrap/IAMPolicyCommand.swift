@@ -13,6 +13,7 @@ enum IAMPolicyCommand {
     static func run(_ arguments: [String]) -> Int32 {
         var handler: String?
         var account: String?
+        var snapshotKey: String?
         var rest = arguments[...]
         while let argument = rest.popFirst() {
             switch argument {
@@ -21,6 +22,11 @@ enum IAMPolicyCommand {
                     return fail("--account needs a 12-digit account id, e.g. --account 111122223333", status: 2)
                 }
                 account = value
+            case "--kms-key":
+                guard let value = rest.popFirst(), value.hasPrefix("arn:") else {
+                    return fail("--kms-key needs the key's ARN, e.g. --kms-key arn:aws:kms:us-east-1:111122223333:key/1234abcd-…", status: 2)
+                }
+                snapshotKey = value
             case "-h", "--help":
                 print(help)
                 return 0
@@ -35,11 +41,11 @@ enum IAMPolicyCommand {
             let region = try Region.resolve(from: environment).name
             let scope = IAMPolicy.Scope(region: region, account: try account ?? callerAccount(environment))
             if let handler {
-                print(try policy(for: handler, scope).json)
+                print(try policy(for: handler, scope, snapshotKey: snapshotKey).json)
             } else {
                 var text = "{\n"
                 for (index, name) in handlers.enumerated() {
-                    let body = try policy(for: name, scope).json.split(separator: "\n").joined(separator: "\n  ")
+                    let body = try policy(for: name, scope, snapshotKey: snapshotKey).json.split(separator: "\n").joined(separator: "\n  ")
                     text += "  \"\(name)\": \(body)\(index < handlers.count - 1 ? "," : "")\n"
                 }
                 print(text + "}")
@@ -50,7 +56,7 @@ enum IAMPolicyCommand {
         }
     }
 
-    static func policy(for handler: String, _ scope: IAMPolicy.Scope) throws -> IAMPolicy {
+    static func policy(for handler: String, _ scope: IAMPolicy.Scope, snapshotKey: String?) throws -> IAMPolicy {
         switch handler {
         case "schema-migration":
             var environment: [String: String] = [:]
@@ -61,7 +67,7 @@ enum IAMPolicyCommand {
         case "update-latest-snapshot-id":
             return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
         default:
-            return IAMPolicy.restoreFromSnapshot(try Settings(try SettingsSource.process()), scope)
+            return IAMPolicy.restoreFromSnapshot(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey)
         }
     }
 
@@ -78,12 +84,14 @@ enum IAMPolicyCommand {
     }
 
     static let help = """
-    bootstrap iam-policy [HANDLER] [--account ID]
+    bootstrap iam-policy [HANDLER] [--account ID] [--kms-key ARN]
 
     Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot
     or schema-migration), or an object of all three, for the settings in the environment and config.json:
     the actions the handler calls, on the ARNs it touches. The region comes from AWS_REGION; the account
     from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own log
     permissions (logs:CreateLogStream, logs:PutLogEvents on the function's log group) come on top.
+    In stack mode the policy also holds what CloudFormation does with the caller's credentials to replace
+    the staging database; --kms-key names the customer-managed key of encrypted snapshots.
     """
 }

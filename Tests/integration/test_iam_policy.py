@@ -19,7 +19,9 @@ from harness.refresh import invoke
 REGION, ACCOUNT = "us-east-1", "123456789012"
 # Statements for what CloudFormation does with the caller's credentials in stack mode, not for the
 # handler's own calls: the template test checks those.
-DEPLOYMENT_SIDS = {"RestoreStagingDatabase", "ReplaceStagingDatabase", "MoveStagingRecord", "WaitForRecordChange", "RunMigrations"}
+DEPLOYMENT_SIDS = {"CreateStagingDB", "ReadStagingDB", "ReplaceOnlyTaggedStagingDB", "ReadOnlyWithoutResourceLevelPermissions",
+                   "ReadVpcAttributes", "MoveStagingCNAME", "WaitForCNAMEChange", "RunSchemaMigration", "DescribeSnapshotKey",
+                   "GrantSnapshotKeyToRDS", "NeverWriteTheSource"}
 
 
 @pytest.fixture(scope="module")

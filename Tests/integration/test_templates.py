@@ -13,9 +13,12 @@
   schedules, log retention, and for each function the same IAM actions in every sample stack.
   Every other resource, the conditions and the outputs are template.yml's own.
 """
+import fnmatch
 import json
+import os
 import pathlib
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -497,3 +500,41 @@ def test_serverless_functions_have_the_template_iam_actions(template, serverless
         role = function["role"]
         assert ours.actions(role), role
         assert theirs.actions(role) == ours.actions(role), role
+
+
+# ---------------------------------------------------------------- template.yml grants no more than `bootstrap iam-policy`
+
+# Lambda writes the function's logs with its role: that is Lambda's need, not a handler's call.
+LAMBDA_OWN = ("logs:",)
+
+
+@pytest.mark.parametrize("name", ["defaults", "aurora-postgresql, everything set", "aurora-mysql, pipeline", "rds postgres, stack"])
+def test_the_template_grants_no_more_than_iam_policy(template, name):
+    from harness.build import binary
+
+    stack = Stack(template, SAMPLE_STACKS[name])
+    for function in template_functions(template, stack).values():
+        environment = {key: value for key, value in ((k, stack.resolve(v)) for k, v in function["environment"].items())
+                       if value is not NO_VALUE and value != ""}
+        if function["handler"] == "schema-migration":
+            # They come as the custom resource's properties; the cluster is whichever the stack restores.
+            environment.update(DB_CLUSTER_ARN=f"arn:aws:rds:us-east-1:{ACCOUNT}:cluster:*",
+                               DB_SECRET_ARN=stack.values["DatabaseSecretArn"] or SECRET)
+        key = ["--kms-key", stack.values["SnapshotKmsKeyArn"]] if stack.values.get("SnapshotKmsKeyArn") else []
+        result = subprocess.run([str(binary("bootstrap")), "iam-policy", function["handler"], "--account", ACCOUNT, *key],
+                                env={"PATH": os.environ["PATH"], "AWS_REGION": "us-east-1", **environment}, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        allowed = json.loads(result.stdout)["Statement"]
+        extra = []
+        for policy, document in stack.policies(function["role"]):
+            for statement in document["Statement"]:
+                if statement["Effect"] != "Allow":
+                    continue
+                for action in as_list(statement["Action"]):
+                    for resource in as_list(statement["Resource"]):
+                        if action.startswith(LAMBDA_OWN):
+                            continue
+                        if not any(fnmatch.fnmatchcase(action, a) and fnmatch.fnmatchcase(resource, r)
+                                   for s in allowed for a in s["Action"] for r in s["Resource"]):
+                            extra.append(f"{policy}: {action} on {resource}")
+        assert not extra, f"{function['handler']}: template.yml grants more than bootstrap iam-policy prints:\n  " + "\n  ".join(extra)

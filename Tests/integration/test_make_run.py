@@ -1,0 +1,18 @@
+"""`make run`'s cycle (tools/run.py, on the packaged binary) ends with exit status 0 and a summary that
+names the snapshot, both SSM values, the completed stack, the CNAME and the applied migrations."""
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_make_run_shows_the_whole_cycle_and_exits_0():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "run.py")], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    summary = result.stdout.split("\nsummary\n", 1)[1]
+    chosen = summary.split("snapshot chosen:")[1].split()[0]
+    assert f"latest-snapshot-id: {chosen}" in summary and f"current-snapshot-id: {chosen}" in summary
+    assert "UPDATE_COMPLETE" in summary and "CNAME:               db.staging.internal →" in summary
+    assert "migrations applied:  V1 accounts, V2 orders, V3 mask emails" in summary
+    assert "stopped moto_server, PostgreSQL and the Data API emulator" in result.stdout

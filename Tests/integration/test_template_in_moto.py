@@ -1,0 +1,70 @@
+"""template.yml in moto's CloudFormation (extended by moto_stack_updates.py), with our handler answering
+its Custom::SchemaMigration: a stack launched with a snapshot restores the staging cluster, stays
+CREATE_IN_PROGRESS until the migrations are applied and then completes; an update to a newer snapshot
+replaces the cluster, sends the custom resource an Update with the same PhysicalResourceId, moves the
+CNAME to the new cluster and removes the old one."""
+import pathlib
+import zipfile
+
+import pytest
+
+from harness.aws_fixtures import custom_resource_responses
+from harness.build import binary
+from harness.data_api import DataAPIServer
+from harness.moto_peer import MotoServer
+from harness.postgres_peer import PostgresServer
+from harness.staging_stack import StagingStack, answer_migrations, create_production
+
+SAMPLES = pathlib.Path(__file__).resolve().parents[2] / "tools" / "sample-migrations"
+
+
+@pytest.fixture(scope="module")
+def peers(tmp_path_factory):
+    layer = tmp_path_factory.mktemp("layer") / "migrations-layer.zip"
+    with zipfile.ZipFile(layer, "w") as archive:
+        for path in sorted(SAMPLES.glob("*.sql")):
+            archive.write(path, f"migrations/{path.name}")
+    with MotoServer() as moto, PostgresServer(database="app") as postgres, DataAPIServer([]) as api:
+        yield moto, postgres, api, layer
+
+
+def test_launch_restore_migrate_then_refresh_to_a_newer_snapshot(peers):
+    moto, postgres, api, layer = peers
+    older, newer, _ = create_production(moto)
+    stack = StagingStack(moto, binary("bootstrap"), layer_zip=layer)
+    created = stack.deploy(**stack.prepare(postgres.password, postgres.user), SnapshotIdentifier=older)
+    assert created["StackStatus"] == "CREATE_IN_PROGRESS"  # waiting for Custom::SchemaMigration
+
+    [(event, _, failed)] = answer_migrations(stack, api, postgres)
+    assert (event["RequestType"], failed) == ("Create", False)
+    answer = custom_resource_responses(moto)[-1]
+    assert answer["Status"] == "SUCCESS" and answer["Reason"] == "applied 3 migrations (V1..V3); database at V3", answer
+    assert stack.describe()["StackStatus"] == "CREATE_COMPLETE"
+
+    rds = moto.client("rds")
+    first = stack.resources()["StagingCluster"]["PhysicalResourceId"]
+    cluster = rds.describe_db_clusters(DBClusterIdentifier=first)["DBClusters"][0]
+    assert cluster["DBClusterArn"] == event["ResourceProperties"]["ClusterArn"]
+    tags = {t["Key"]: t["Value"] for t in rds.list_tags_for_resource(ResourceName=cluster["DBClusterArn"])["TagList"]}
+    assert tags["staging-refresh:stack"] == stack.name
+    assert stack.record() == (stack.parameters['RecordName'], cluster["Endpoint"])
+
+    # What restore-from-snapshot does in stack mode: the same template, a newer snapshot.
+    keep = [{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in stack.describe()["Parameters"]
+            if p["ParameterKey"] != "SnapshotIdentifier"]
+    moto.client("cloudformation").update_stack(StackName=stack.name, UsePreviousTemplate=True, Capabilities=["CAPABILITY_NAMED_IAM"],
+                                               Parameters=keep + [{"ParameterKey": "SnapshotIdentifier", "ParameterValue": newer}])
+    assert stack.describe()["StackStatus"] == "UPDATE_IN_PROGRESS"
+    [(update, _, failed)] = answer_migrations(stack, api, postgres)
+    assert (update["RequestType"], failed) == ("Update", False)
+    assert update["PhysicalResourceId"] == answer["PhysicalResourceId"]
+    assert update["OldResourceProperties"]["ClusterArn"] == cluster["DBClusterArn"] != update["ResourceProperties"]["ClusterArn"]
+    reply = custom_resource_responses(moto)[-1]
+    assert (reply["Status"], reply["PhysicalResourceId"]) == ("SUCCESS", answer["PhysicalResourceId"])
+    assert stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
+
+    second = stack.resources()["StagingCluster"]["PhysicalResourceId"]
+    assert second != first
+    replacement = rds.describe_db_clusters(DBClusterIdentifier=second)["DBClusters"][0]
+    assert stack.record() == (stack.parameters['RecordName'], replacement["Endpoint"])
+    assert first not in [c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]]
