@@ -3,11 +3,9 @@ a set with DELIMITER, a procedure, a trigger and an executable comment gives the
 `mariadb-dump --no-data --routines --triggers` as the `mariadb` client; a failing file leaves a dirty row
 that blocks later runs with the repair steps; concurrent runs apply each file once."""
 
-import threading
-
 import pytest
 
-from harness.data_api import DataAPIServer, migrate_directly
+from harness.data_api import DataAPIServer, migrate_concurrently, migrate_directly
 from harness.mariadb_peer import MariaDBServer
 
 FILES = {
@@ -95,12 +93,8 @@ def test_concurrent_runs_apply_each_file_once(peers, tmp_path):
     mariadb.root_sql("CREATE DATABASE concurrent; CREATE TABLE concurrent.runs (file VARCHAR(10));")
     for version in range(1, 6):
         (tmp_path / f"V{version}__step.sql").write_text(f"INSERT INTO runs VALUES ('V{version}');\nDO SLEEP(0.05);\n")
-    results = []
-    workers = [threading.Thread(target=lambda: results.append(migrate(peers, tmp_path, "concurrent"))) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _, api, cluster = peers
+    results = migrate_concurrently(api, cluster, tmp_path, "concurrent", engine="mysql")
     succeeded = [summary for status, summary in results if status == 0]
     assert succeeded, results
     for status, outcome in results:

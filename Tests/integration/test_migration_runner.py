@@ -4,11 +4,10 @@ our Data API client and the Data API emulator, on real PostgreSQL 15: pagila giv
 each file once."""
 import pathlib
 import subprocess
-import threading
 
 import pytest
 
-from harness.data_api import DataAPIServer, migrate_directly
+from harness.data_api import DataAPIServer, migrate_concurrently, migrate_directly
 from harness.postgres_peer import BIN, PostgresServer
 
 # A copy of ../shared/data/pagila-schema.sql (MIT-style licence beside it), so a clean clone tests it too.
@@ -89,12 +88,8 @@ def test_concurrent_runs_apply_each_file_once(peers, tmp_path):
     for version in range(1, 6):
         (tmp_path / f"V{version}__step.sql").write_text(
             f"INSERT INTO runs VALUES ('V{version}');\nSELECT pg_sleep(0.05);\n")
-    results = []
-    workers = [threading.Thread(target=lambda: results.append(migrate(peers, tmp_path, "concurrent"))) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _, api, cluster = peers
+    results = migrate_concurrently(api, cluster, tmp_path, "concurrent", engine="postgres")
     assert all(status == 0 for status, _ in results), results
     assert sorted(v for _, summary in results for v in summary["applied"]) == ["1", "2", "3", "4", "5"]
     counts = postgres.psql("-At", "-c", "SELECT file || '=' || count(*) FROM runs GROUP BY file ORDER BY file", database="concurrent")
