@@ -48,6 +48,7 @@ def main():
         bench("awslambdaric 4.2.2 (echo)", [sys.executable, "-m", "awslambdaric", "echo_handler.handler"]),
     ]
     size = (RELEASE / "bootstrap").stat().st_size
+    zips = {name: (ROOT / "dist" / name).stat().st_size for name in ("bootstrap.zip", "bootstrap", "migrations-layer.zip")}
     rows = "\n".join(
         f"| {r['label']} | {r['initMedianMs']:.2f} ms | {r['initP90Ms']:.2f} ms | {r['firstInvokeMedianUs']:.0f} µs | "
         f"{r['invokesPerSecond']:,.0f} | {r['p50Us']:.0f} µs | {r['p99Us']:.0f} µs | {r['peakRssKiB'] / 1024:.1f} MB | "
@@ -62,7 +63,9 @@ JSON event, one runtime process, on the same emulator.
 |---|---|---|---|---|---|---|---|---|---|
 {rows}
 
-bootstrap release binary: {size / 1e6:.1f} MB (static Swift stdlib, unstripped).
+bootstrap release binary: {size / 1e6:.1f} MB (static Swift stdlib and libstdc++, unstripped; the bench runs it).
+`make package`: dist/bootstrap.zip {zips['bootstrap.zip'] / 1e6:.2f} MB (stripped binary {zips['bootstrap'] / 1e6:.1f} MB),
+dist/migrations-layer.zip {zips['migrations-layer.zip']:,} B (the sample migrations).
 
 Loopback round trip on this machine (`tools/bench/loopback-pingpong.c`):
 ```
