@@ -30,9 +30,10 @@ build:
 	$(SWIFT) build $(SWIFT_FLAGS)
 
 $(STATIC_CXX)/libstdc++.a:
-	mkdir -p $(STATIC_CXX) && ln -sf "$$(gcc -print-file-name=libstdc++.a)" $@
+	@library="$$(gcc -print-file-name=libstdc++.a)"; test -f "$$library" || { echo "no static libstdc++: apt-get install libstdc++-12-dev (make deps does)"; exit 1; }; \
+	mkdir -p $(STATIC_CXX) && ln -sf "$$library" $@
 
-release: $(STATIC_CXX)/libstdc++.a
+release: deps $(STATIC_CXX)/libstdc++.a
 	$(SWIFT) build $(SWIFT_FLAGS) $(RELEASE)
 
 package: deps release

@@ -86,11 +86,17 @@ def cycle(moto, postgres, api):
     detail(f"CloudFormation: stack {status}; restored cluster {cluster} from {restore['snapshot']}")
 
     began = time.monotonic()
-    answers = answer_migrations(stack, api, postgres, logs=[])
+    logs = []
+    answers = answer_migrations(stack, api, postgres, logs=logs)
+    for line in logs:
+        detail(f"log: {line}")
     if not answers:
         raise CycleFailed("CloudFormation sent no Custom::SchemaMigration request")
+    received = {answer["RequestId"]: answer for answer in custom_resource_responses(moto)}
     for event, result, failed in answers:
-        answer = custom_resource_responses(moto)[-1]
+        answer = received.get(event["RequestId"])
+        if answer is None:
+            raise CycleFailed(f"schema-migration did not answer {event['RequestType']} request {event['RequestId']}")
         step(f"schema-migration ({event['RequestType']} of {event['LogicalResourceId']}): {answer['Status']}: {answer.get('Reason')}", began)
         if failed or answer["Status"] != "SUCCESS":
             raise CycleFailed(f"the migration failed: {answer.get('Reason')}")

@@ -4,6 +4,7 @@
 #include <link.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/random.h>
 
 #include "GlibcCompat.h"
@@ -27,7 +28,7 @@ uint32_t __wrap_arc4random(void) {
         ssize_t n = getrandom(cursor, left, 0);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return 0;
+            abort();  // as glibc's arc4random does: never hand out predictable numbers
         }
         cursor += n;
         left -= (size_t)n;

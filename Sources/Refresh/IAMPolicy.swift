@@ -45,8 +45,8 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
             return "aws"
         }
 
-        func arn(_ service: String, _ resource: String, account: String? = nil, region: String? = nil) -> String {
-            "arn:\(partition):\(service):\(region ?? self.region):\(account ?? self.account):\(resource)"
+        func arn(_ service: String, _ resource: String, account: String? = nil) -> String {
+            "arn:\(partition):\(service):\(region):\(account ?? self.account):\(resource)"
         }
     }
 
@@ -151,9 +151,9 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         return statements
     }
 
-    public var json: String {
+    public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

@@ -41,11 +41,11 @@ enum IAMPolicyCommand {
             let region = try Region.resolve(from: environment).name
             let scope = IAMPolicy.Scope(region: region, account: try account ?? callerAccount(environment))
             if let handler {
-                print(try policy(for: handler, scope, snapshotKey: snapshotKey).json)
+                print(try policy(for: handler, scope, snapshotKey: snapshotKey).json())
             } else {
                 var text = "{\n"
                 for (index, name) in handlers.enumerated() {
-                    let body = try policy(for: name, scope, snapshotKey: snapshotKey).json.split(separator: "\n").joined(separator: "\n  ")
+                    let body = try policy(for: name, scope, snapshotKey: snapshotKey).json().split(separator: "\n").joined(separator: "\n  ")
                     text += "  \"\(name)\": \(body)\(index < handlers.count - 1 ? "," : "")\n"
                 }
                 print(text + "}")
@@ -87,11 +87,13 @@ enum IAMPolicyCommand {
     bootstrap iam-policy [HANDLER] [--account ID] [--kms-key ARN]
 
     Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot
-    or schema-migration), or an object of all three, for the settings in the environment and config.json:
+    or schema-migration), or an object of all three (which needs the settings of all three), for the
+    settings in the environment and config.json:
     the actions the handler calls, on the ARNs it touches. The region comes from AWS_REGION; the account
     from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own log
     permissions (logs:CreateLogStream, logs:PutLogEvents on the function's log group) come on top.
     In stack mode the policy also holds what CloudFormation does with the caller's credentials to replace
-    the staging database; --kms-key names the customer-managed key of encrypted snapshots.
+    the staging database; --kms-key names the customer-managed key of encrypted snapshots. The CNAME's
+    hosted zone is any (hostedzone/*) here; template.yml narrows it to its zone, record name and type.
     """
 }

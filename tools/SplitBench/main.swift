@@ -13,7 +13,7 @@ func complain(_ message: String) {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let dialect = SQLDialect(rawValue: arguments[1]), let seconds = Double(arguments[3]),
+guard arguments.count == 4, let dialect = SQLDialect(rawValue: arguments[1]), let seconds = Double(arguments[3]), seconds > 0,
       let data = FileManager.default.contents(atPath: arguments[2]) else {
     complain("usage: split-bench postgres|mysql FILE SECONDS")
     exit(2)

@@ -340,6 +340,9 @@ def recorded_call_action(self):
             # Lists and objects are kept as a marker: the coverage check asks only whether they were sent.
             params = {key: value if isinstance(value, (str, int, bool)) else "…" for key, value in body.items()} \
                 if isinstance(body, dict) else {}
+        # Passwords and secret values never leave moto, not even into a failing test's output.
+        params = {key: "(redacted)" if "Password" in key or key in ("SecretString", "SecretBinary", "Value") else value
+                  for key, value in params.items()}
         _calls.append({"service": self.service_name, "action": self._get_action(), "params": params})
     except Exception as error:  # noqa: BLE001 - a record that cannot be made must say so, not hide the call
         _calls.append({"service": getattr(self, "service_name", "?"), "action": "?", "params": {"error": str(error)}})

@@ -97,8 +97,9 @@ class StagingDBCluster(CloudFormationModel):
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        replacement = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
         _replaced.append(("cluster", original_resource.physical_resource_id, account_id, region_name))
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        return replacement
 
     def delete(self, account_id, region_name):
         _rds(account_id, region_name).delete_db_cluster(self.physical_resource_id)
@@ -121,8 +122,9 @@ def create_db_instance(cls, resource_name, cloudformation_json, account_id, regi
 
 
 def update_db_instance(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    replacement = create_db_instance(cls, new_resource_name, cloudformation_json, account_id, region_name)
     _replaced.append(("instance", original_resource.db_instance_identifier, account_id, region_name))
-    return create_db_instance(cls, new_resource_name, cloudformation_json, account_id, region_name)
+    return replacement
 
 
 def references(value):
@@ -150,6 +152,14 @@ def references(value):
 
 
 def staged_update(self, template, parameters=None):
+    _replaced.clear()
+    try:
+        _staged_update(self, template, parameters)
+    finally:
+        _replaced.clear()  # a failed update must not leave deletions for the next one
+
+
+def _staged_update(self, template, parameters):
     old_json = dict(self._resource_json_map)
     old_parameters = dict(self.resolved_parameters)
     existing = {name for name in old_json if self._parsed_resources.get(name) is not None}
@@ -195,7 +205,6 @@ def staged_update(self, template, parameters=None):
     for kind, identifier, account_id, region_name in sorted(_replaced, key=lambda item: item[0] != "instance"):
         backend = _rds(account_id, region_name)
         backend.delete_db_instance(identifier) if kind == "instance" else backend.delete_db_cluster(identifier)
-    _replaced.clear()
 
 
 _queue_update = []  # moto_extensions' function that queues an Update event (set by install)

@@ -6,7 +6,7 @@ reference newer symbol versions and would then fail to start there with "version
 found". So the check reads the binary's dynamic section and versioned symbols and refuses:
 - any GLIBC_ version above 2.34;
 - any GLIBCXX_ version above 3.4.29 (none at all when libstdc++ is linked statically, as here);
-- a NEEDED library that is not part of glibc (libcurl excepted: it may be linked instead of loaded).
+- a NEEDED library that is not part of glibc (libcurl is loaded with dlopen at the first AWS call).
 
 `python3 tools/package/package.py check BINARY` runs only the check (the tests use it).
 """
@@ -21,7 +21,6 @@ MAX_GLIBC = (2, 34)
 MAX_GLIBCXX = (3, 4, 29)
 GLIBC_LIBRARIES = {"libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1",
                    "libresolv.so.2", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"}
-ALLOWED_EXTRA = {"libcurl.so.4"}
 
 
 def version(text):
@@ -33,8 +32,8 @@ def problems(binary) -> list[str]:
     found = []
     dynamic = subprocess.run(["readelf", "-d", "-W", str(binary)], capture_output=True, text=True, check=True).stdout
     for library in re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic):
-        if library not in GLIBC_LIBRARIES | ALLOWED_EXTRA:
-            found.append(f"NEEDED {library}: not part of glibc; link it statically (libstdc++: see RELEASE_FLAGS in the Makefile)")
+        if library not in GLIBC_LIBRARIES:
+            found.append(f"NEEDED {library}: not part of glibc; link it statically (libstdc++: see RELEASE and STATIC_CXX in the Makefile)")
     symbols = subprocess.run(["objdump", "-T", str(binary)], capture_output=True, text=True, check=True).stdout
     for family, number, name in re.findall(r"\((GLIBC|GLIBCXX)_([0-9.]+)\)\s+(\S+)", symbols):
         if family == "GLIBC" and version(number) > MAX_GLIBC:
@@ -42,6 +41,12 @@ def problems(binary) -> list[str]:
                          f"route it to an older equivalent with --wrap={name} and Sources/GlibcCompat")
         if family == "GLIBCXX" and version(number) > MAX_GLIBCXX:
             found.append(f"{name}@GLIBCXX_{number}: newer than GCC 11's libstdc++ (GLIBCXX_3.4.29); link libstdc++ statically")
+    # Version needs without a symbol of their own (GLIBC_ABI_DT_RELR, 2.36) show only here.
+    versions = subprocess.run(["readelf", "-V", "-W", str(binary)], capture_output=True, text=True, check=True).stdout
+    for name in set(re.findall(r"Name: (GLIBC_[A-Z0-9_.]+)", versions)):
+        number = name.removeprefix("GLIBC_")
+        if not re.fullmatch(r"[0-9.]+", number) or version(number) > MAX_GLIBC:
+            found.append(f"version need {name}: provided.al2023's glibc 2.34 does not define it")
     return sorted(set(found))
 
 
@@ -66,6 +71,9 @@ def write_zip(path, entries):
 def package(binary, migrations, dist):
     # The symbol table is 10 MB of the 24 and Lambda downloads the zip at every cold start of a new
     # sandbox; the unstripped binary stays in .build/release to symbolicate a crash address.
+    files = sorted(pathlib.Path(migrations).glob("*.sql"))
+    if not files:
+        raise SystemExit(f"no .sql files in {migrations}: set MIGRATIONS=<folder of V<version>__<description>.sql files>")
     dist.mkdir(parents=True, exist_ok=True)
     shipped = dist / "bootstrap"
     subprocess.run(["strip", "-o", str(shipped), str(binary)], check=True)
@@ -73,9 +81,6 @@ def package(binary, migrations, dist):
     binary = shipped
     templates = sorted((ROOT / "templates").glob("*.yml")) if (ROOT / "templates").is_dir() else []
     write_zip(dist / "bootstrap.zip", [("bootstrap", binary, 0o755)] + [(f"templates/{t.name}", t, 0o644) for t in templates])
-    files = sorted(pathlib.Path(migrations).glob("*.sql"))
-    if not files:
-        raise SystemExit(f"no .sql files in {migrations}: set MIGRATIONS=<folder of V<version>__<description>.sql files>")
     # A layer unpacks under /opt; schema-migration looks in /opt/migrations first.
     write_zip(dist / "migrations-layer.zip", [(f"migrations/{f.name}", f, 0o644) for f in files])
     for name in ("bootstrap.zip", "migrations-layer.zip"):
