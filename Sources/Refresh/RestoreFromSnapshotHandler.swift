@@ -88,7 +88,9 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             let existing = try CloudFormation(session: session, deadline: deadline).describeStack(name: name)
             let step = try stackStep(name, existing, settings: settings)
             var updated: CloudFormation.Stack?
-            if case .update = step { updated = existing }
+            // Only the stack's own template surely declares the stack's parameters; a new template
+            // gets SnapshotIdentifier and its own defaults.
+            if case .update(.previous) = step { updated = existing }
             stack = (name, step, stackParameters(settings, snapshot: snapshot, existing: updated))
             switch step {
             case .create: plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
@@ -181,8 +183,8 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// SnapshotIdentifier changes; on an update every other parameter the stack has keeps its value,
-    /// so an operator's launch-time choices survive each refresh.
+    /// SnapshotIdentifier changes; on an update with the stack's own template every other parameter
+    /// keeps its value, so an operator's launch-time choices survive each refresh.
     private func stackParameters(_ settings: Settings, snapshot: String, existing: CloudFormation.Stack?) -> [CloudFormation.Parameter] {
         var parameters = [CloudFormation.Parameter(key: "SnapshotIdentifier", value: snapshot)]
         var given: Set<String> = ["SnapshotIdentifier"]
