@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Reads HTTP/1.1 messages from one connection, keeping bytes that arrive early for the next one.
 public final class MessageReader {
     public let socket: Socket
@@ -140,18 +146,22 @@ public final class MessageReader {
     }
 
     private func findBlankLine(from: Int) -> (lineStart: Int, bodyStart: Int)? {
-        var i = from
-        while i < end {
-            if buffer[i] == UInt8(ascii: "\n") {
-                if i + 1 < end, buffer[i + 1] == UInt8(ascii: "\n") {
+        let end = self.end
+        return buffer.withUnsafeBufferPointer { bytes in
+            var i = from
+            while i < end {
+                // memchr jumps from line end to line end; a byte loop was a tenth of each invocation.
+                guard let found = memchr(bytes.baseAddress! + i, 0x0A, end - i) else { return nil }
+                i = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if i + 1 < end, bytes[i + 1] == 0x0A {
                     return (i + 1, i + 2)
                 }
-                if i + 2 < end, buffer[i + 1] == UInt8(ascii: "\r"), buffer[i + 2] == UInt8(ascii: "\n") {
+                if i + 2 < end, bytes[i + 1] == 0x0D, bytes[i + 2] == 0x0A {
                     return (i + 1, i + 3)
                 }
+                i += 1
             }
-            i += 1
+            return nil
         }
-        return nil
     }
 }

@@ -42,9 +42,10 @@ public struct InvokeLoop {
     }
 
     func serve() -> Never {
+        var traceIsSet = getenv("_X_AMZN_TRACE_ID") != nil
         while true {
             do {
-                try invokeOnce()
+                try invokeOnce(traceIsSet: &traceIsSet)
             } catch {
                 // Only Runtime API failures get here: a handler's error is the invocation's.
                 logger.fatal(error.description)
@@ -54,14 +55,17 @@ public struct InvokeLoop {
         }
     }
 
-    func invokeOnce() throws(RuntimeAPIError) {
+    /// `traceIsSet` spares an unsetenv per invocation: it rewrites environ even for an absent name.
+    func invokeOnce(traceIsSet: inout Bool) throws(RuntimeAPIError) {
         let invocation = try client.next()
         // X-Ray SDKs read the trace header from this variable; a stale value would attach this
         // invocation's segments to the previous trace.
         if let trace = invocation.traceID {
             setenv("_X_AMZN_TRACE_ID", trace, 1)
-        } else {
+            traceIsSet = true
+        } else if traceIsSet {
             unsetenv("_X_AMZN_TRACE_ID")
+            traceIsSet = false
         }
         let context = invocation.context(function: function, logger: logger)
         let output: [UInt8]

@@ -20,6 +20,8 @@ public final class RuntimeAPIClient {
     private let host: String
     private let port: UInt16
     private let nextRequest: [UInt8]
+    /// Every POST's headers up to the Content-Length value.
+    private let postHeaders: [UInt8]
     private var connection: (socket: Socket, reader: MessageReader)?
     /// Delays before each retry of a lost connection: the first is immediate because a kept-alive
     /// connection the server closed needs no wait; the whole schedule stays under two seconds.
@@ -36,6 +38,7 @@ public final class RuntimeAPIClient {
         self.nextRequest = MessageHead.serialize(
             "GET /2018-06-01/runtime/invocation/next HTTP/1.1",
             [("Host", address), ("User-Agent", Self.userAgent)])
+        self.postHeaders = Array("Host: \(address)\r\nUser-Agent: \(Self.userAgent)\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
     }
 
     static let userAgent = "staging-refresh-bootstrap/1.0"
@@ -76,10 +79,22 @@ public final class RuntimeAPIClient {
     }
 
     private func post(_ endpoint: String, body: [UInt8], extraHeaders: [(String, String)]) throws(RuntimeAPIError) -> PostOutcome {
-        let head = MessageHead.serialize(
-            "POST \(endpoint) HTTP/1.1",
-            [("Host", address), ("User-Agent", Self.userAgent), ("Content-Type", "application/json"),
-             ("Content-Length", String(body.count))] + extraHeaders)
+        // Built straight into one buffer: this runs once per invocation.
+        var head: [UInt8] = []
+        head.reserveCapacity(postHeaders.count + endpoint.utf8.count + 64)
+        head.append(contentsOf: "POST ".utf8)
+        head.append(contentsOf: endpoint.utf8)
+        head.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        head.append(contentsOf: postHeaders)
+        head.append(contentsOf: String(body.count).utf8)
+        head.append(contentsOf: [0x0D, 0x0A])
+        for (name, value) in extraHeaders {
+            head.append(contentsOf: name.utf8)
+            head.append(contentsOf: [0x3A, 0x20])
+            head.append(contentsOf: value.utf8)
+            head.append(contentsOf: [0x0D, 0x0A])
+        }
+        head.append(contentsOf: [0x0D, 0x0A])
         let (response, responseBody) = try exchange(endpoint, request: head, body: body)
         switch response.statusCode {
         case 202?: return .accepted
