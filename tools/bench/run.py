@@ -11,6 +11,7 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import aws_client  # noqa: E402
+import instructions  # noqa: E402
 import migrations  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -47,6 +48,8 @@ def main():
         bench("bootstrap (echo)", [str(RELEASE / "bootstrap")], env=["_HANDLER=echo"]),
         bench("awslambdaric 4.2.2 (echo)", [sys.executable, "-m", "awslambdaric", "echo_handler.handler"]),
     ]
+    # valgrind cannot read the release binary's DWARF 5; the stripped one in dist/ is the same code.
+    counted = instructions.main(floor, ROOT / "dist" / "bootstrap")
     size = (RELEASE / "bootstrap").stat().st_size
     zips = {name: (ROOT / "dist" / name).stat().st_size for name in ("bootstrap.zip", "bootstrap", "migrations-layer.zip")}
     rows = "\n".join(
@@ -62,6 +65,9 @@ JSON event, one runtime process, on the same emulator.
 | runtime | init median | init p90 | first invoke (median) | invokes/s | p50 | p99 | peak RSS | emulator µs/invoke | wrong answers |
 |---|---|---|---|---|---|---|---|---|---|
 {rows}
+
+Instructions per warm invocation (callgrind, user space only; repeatable where times are not):
+C floor {counted['floor']:,.0f}, bootstrap {counted['bootstrap']:,.0f} (`tools/bench/instructions.py`).
 
 bootstrap release binary: {size / 1e6:.1f} MB (static Swift stdlib and libstdc++, unstripped; the bench runs it).
 `make package`: dist/bootstrap.zip {zips['bootstrap.zip'] / 1e6:.2f} MB (stripped binary {zips['bootstrap'] / 1e6:.1f} MB),
