@@ -15,8 +15,9 @@ struct Router: Sendable {
         let path = head.target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(head.target[..<$0]) } ?? head.target
         let method = head.method
         if path.utf8.starts(with: Self.runtimePrefix.utf8) {
-            guard let reply = runtime(method, path: path, head: head, body: body, generation: generation) else { return nil }
-            if records {
+            var recorded = false
+            guard let reply = runtime(method, path: path, head: head, body: body, generation: generation, recorded: &recorded) else { return nil }
+            if records && !recorded {
                 let header = head.header("lambda-runtime-function-error-type")
                 let isErrorPost = method == "POST" && path.hasSuffix("/error")
                 state.record(.init(method: method, path: path, status: reply.status, errorTypeHeader: header,
@@ -40,7 +41,9 @@ struct Router: Sendable {
     }
 
     /// nil when the connection belongs to a replaced runtime and should just close.
-    private func runtime(_ method: String, path: String, head: MessageHead, body: [UInt8], generation: Int) -> Reply? {
+    /// `recorded` is set when the state recorded the call itself (an invocation's answer, recorded
+    /// before the invoker wakes, so whoever reads the calls after the answer finds it).
+    private func runtime(_ method: String, path: String, head: MessageHead, body: [UInt8], generation: Int, recorded: inout Bool) -> Reply? {
         let rest = String(decoding: path.utf8.dropFirst(Self.runtimePrefix.utf8.count), as: UTF8.self)
         if method == "GET", rest == "invocation/next" {
             switch state.next(generation: generation) {
@@ -63,12 +66,16 @@ struct Router: Sendable {
             if let mode = head.header("lambda-runtime-function-response-mode"), mode != "streaming" {
                 return .rieError(400, type: "InvalidFunctionResponseMode", message: "Invalid function response mode")
             }
+            let header = head.header("lambda-runtime-function-error-type")
+            let call = records ? RuntimeState.Call(method: method, path: path, status: 0, errorTypeHeader: header,
+                                                    errorType: parts[2] == "error" ? RuntimeState.validErrorType(header) : nil) : nil
             let result: RuntimeState.PostResult
             switch parts[2] {
-            case "response": result = state.respond(id: id, body: body)
-            case "error": result = state.fail(id: id, errorType: head.header("lambda-runtime-function-error-type"), body: body)
+            case "response": result = state.respond(id: id, body: body, recording: call)
+            case "error": result = state.fail(id: id, errorType: header, body: body, recording: call)
             default: return Reply(status: 404)
             }
+            recorded = call != nil
             switch result {
             case .accepted: return .accepted
             case .invalidRequestID: return .invalidRequestID

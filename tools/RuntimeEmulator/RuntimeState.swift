@@ -43,7 +43,7 @@ final class RuntimeState: @unchecked Sendable {
     struct Call {
         let method: String
         let path: String
-        let status: Int
+        var status: Int
         /// The `Lambda-Runtime-Function-Error-Type` header as sent.
         let errorTypeHeader: String?
         /// For error posts, the type RIE records after its rewrite rule.
@@ -133,27 +133,39 @@ final class RuntimeState: @unchecked Sendable {
         case notAllowed(from: Phase)
     }
 
-    func respond(id: String, body: [UInt8]) -> PostResult {
+    /// `call`, when given, is recorded with the answer's status before the invoker is woken, so
+    /// whoever reads the calls after the invocation's answer finds this post among them.
+    func respond(id: String, body: [UInt8], recording call: Call? = nil) -> PostResult {
         monitor.locked {
-            guard let invocation = current, invocation.id == id else { return .invalidRequestID }
+            guard let invocation = current, invocation.id == id else { return keep(call, .invalidRequestID) }
             if body.count > Self.maxPayloadSize {
                 let message = "Response payload size (\(body.count) bytes) exceeded maximum allowed payload size (\(Self.maxPayloadSize) bytes)."
                 finish(invocation, .functionError(
                     type: "Function.ResponseSizeTooLarge",
-                    body: Array(#"{"errorType":"Function.ResponseSizeTooLarge","errorMessage":"\#(message)"}"#.utf8)))
+                    body: Array(#"{"errorType":"Function.ResponseSizeTooLarge","errorMessage":"\#(message)"}"#.utf8)),
+                    after: call, status: 413)
                 return .tooLarge
             }
-            finish(invocation, .response(body))
+            finish(invocation, .response(body), after: call, status: 202)
             return .accepted
         }
     }
 
-    func fail(id: String, errorType: String?, body: [UInt8]) -> PostResult {
+    func fail(id: String, errorType: String?, body: [UInt8], recording call: Call? = nil) -> PostResult {
         monitor.locked {
-            guard let invocation = current, invocation.id == id else { return .invalidRequestID }
-            finish(invocation, .functionError(type: Self.validErrorType(errorType), body: body))
+            guard let invocation = current, invocation.id == id else { return keep(call, .invalidRequestID) }
+            finish(invocation, .functionError(type: Self.validErrorType(errorType), body: body), after: call, status: 202)
             return .accepted
         }
+    }
+
+    /// Records a refused post (the caller holds the lock).
+    private func keep(_ call: Call?, _ result: PostResult) -> PostResult {
+        if var call {
+            call.status = 400
+            calls.append(call)
+        }
+        return result
     }
 
     func initError(errorType: String?, body: [UInt8]) -> PostResult {
@@ -169,7 +181,11 @@ final class RuntimeState: @unchecked Sendable {
         }
     }
 
-    private func finish(_ invocation: PendingInvocation, _ outcome: PendingInvocation.Outcome) {
+    private func finish(_ invocation: PendingInvocation, _ outcome: PendingInvocation.Outcome, after call: Call? = nil, status: Int = 202) {
+        if var call {
+            call.status = status
+            calls.append(call)
+        }
         invocation.answeredAt = monotonicNanoseconds()
         invocation.outcome = outcome
         current = nil
