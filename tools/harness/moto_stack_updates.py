@@ -9,10 +9,10 @@ What moto lacks, and what this adds:
 - An update where resources follow their dependencies: moto updates only resources that name a changed
   parameter directly, so a CNAME whose GetAtt points at a replaced database never moved, and it ignores
   Conditions that changed. Here every resource whose condition holds is visited in dependency order;
-  one is created when it is new, updated when its own JSON, a parameter it names, or a resource it refers
-  to changed, and deleted when its condition no longer holds. A database whose properties change is
-  replaced (a new one under a new generated name), and the old one is deleted once the update is done,
-  as CloudFormation does in its cleanup phase.
+  one is created when it is new, updated when its own JSON, a parameter it names, a condition its Fn::If
+  reads, or a resource it refers to changed, and deleted when its condition no longer holds. A database
+  whose properties change is replaced (a new one under a new generated name), and the old one is deleted
+  once the update is done, as CloudFormation does in its cleanup phase.
 - The YAML short form `!Condition Name` read as CloudFormation reads it ({"Condition": Name}); moto turns
   it into {"Fn::Condition": Name}, which makes every !And/!Or of conditions false.
 - UsePreviousValue for a parameter the stack took from its default (moto looks only among those given
@@ -143,6 +143,9 @@ def references(value):
                     found |= references(item[1])
             elif key == "DependsOn":
                 found.update([item] if isinstance(item, str) else item)
+            elif key == "Fn::If" and isinstance(item, list) and item:
+                found.add(item[0])  # a condition's name: its value may have changed
+                found |= references(item[1:])
             else:
                 found |= references(item)
     elif isinstance(value, list):
@@ -162,6 +165,7 @@ def staged_update(self, template, parameters=None):
 def _staged_update(self, template, parameters):
     old_json = dict(self._resource_json_map)
     old_parameters = dict(self.resolved_parameters)
+    old_conditions = {name: bool(self.lazy_condition_map[name]) for name in self._template.get("Conditions", {})}
     existing = {name for name in old_json if self._parsed_resources.get(name) is not None}
     self._template = template
     if parameters:
@@ -173,6 +177,8 @@ def _staged_update(self, template, parameters):
     new_json = template["Resources"]
     changed_parameters = {name for name in set(old_parameters) | set(self.resolved_parameters)
                           if old_parameters.get(name) != self.resolved_parameters.get(name)}
+    changed_parameters |= {name for name in template.get("Conditions", {})
+                           if old_conditions.get(name) != bool(self.lazy_condition_map[name])}
 
     def holds(name):
         condition = new_json[name].get("Condition")
