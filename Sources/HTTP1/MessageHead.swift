@@ -132,13 +132,18 @@ public struct MessageHead: Sendable {
         bytes.reserveCapacity(256)
         bytes.append(contentsOf: startLine.utf8)
         bytes.append(contentsOf: [0x0D, 0x0A])
+        append(headers, to: &bytes)
+        bytes.append(contentsOf: [0x0D, 0x0A])
+        return bytes
+    }
+
+    /// Appends `Name: value` lines, each ending in CRLF.
+    public static func append(_ headers: [(String, String)], to bytes: inout [UInt8]) {
         for (name, value) in headers {
             bytes.append(contentsOf: name.utf8)
             bytes.append(contentsOf: [0x3A, 0x20])
             bytes.append(contentsOf: value.utf8)
             bytes.append(contentsOf: [0x0D, 0x0A])
         }
-        bytes.append(contentsOf: [0x0D, 0x0A])
-        return bytes
     }
 }

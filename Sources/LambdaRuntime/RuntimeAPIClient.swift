@@ -88,12 +88,7 @@ public final class RuntimeAPIClient {
         head.append(contentsOf: postHeaders)
         head.append(contentsOf: String(body.count).utf8)
         head.append(contentsOf: [0x0D, 0x0A])
-        for (name, value) in extraHeaders {
-            head.append(contentsOf: name.utf8)
-            head.append(contentsOf: [0x3A, 0x20])
-            head.append(contentsOf: value.utf8)
-            head.append(contentsOf: [0x0D, 0x0A])
-        }
+        MessageHead.append(extraHeaders, to: &head)
         head.append(contentsOf: [0x0D, 0x0A])
         let (response, responseBody) = try exchange(endpoint, request: head, body: body)
         switch response.statusCode {
