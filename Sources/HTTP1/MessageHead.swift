@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The start line and headers of an HTTP/1.1 request or response, parsed once on bytes: both the
 /// runtime and the emulator read one per request. The head keeps its bytes and the ranges of each
 /// header, and makes a String only for a header that is asked for: per-header Strings were most of
@@ -30,7 +24,7 @@ public struct MessageHead: Sendable {
         var startLine: Range<Int>?
         var lineStart = 0
         while lineStart < bytes.count {
-            var lineEnd = Self.index(of: 0x0A, in: bytes, lineStart..<bytes.count) ?? bytes.count
+            var lineEnd = bytes.firstIndex(of: 0x0A, in: lineStart..<bytes.count) ?? bytes.count
             let next = lineEnd + 1
             if lineEnd > lineStart && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             defer { lineStart = next }
@@ -39,7 +33,7 @@ public struct MessageHead: Sendable {
                 startLine = lineStart..<lineEnd
                 continue
             }
-            guard let colon = Self.index(of: 0x3A, in: bytes, lineStart..<lineEnd) else {
+            guard let colon = bytes.firstIndex(of: 0x3A, in: lineStart..<lineEnd) else {
                 throw .malformed("header line without a colon: \(String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self))")
             }
             fields.append(Field(name: lineStart..<colon, value: Self.trimmed(bytes, colon + 1..<lineEnd)))
@@ -49,10 +43,10 @@ public struct MessageHead: Sendable {
         // The first two words: "HTTP/1.1 202" or "POST /path".
         var wordStart = first.lowerBound
         while wordStart < first.upperBound && bytes[wordStart] == 0x20 { wordStart += 1 }
-        let firstEnd = Self.index(of: 0x20, in: bytes, wordStart..<first.upperBound) ?? first.upperBound
+        let firstEnd = bytes.firstIndex(of: 0x20, in: wordStart..<first.upperBound) ?? first.upperBound
         var secondStart = firstEnd
         while secondStart < first.upperBound && bytes[secondStart] == 0x20 { secondStart += 1 }
-        let secondEnd = Self.index(of: 0x20, in: bytes, secondStart..<first.upperBound) ?? first.upperBound
+        let secondEnd = bytes.firstIndex(of: 0x20, in: secondStart..<first.upperBound) ?? first.upperBound
         guard secondStart < secondEnd else { throw .malformed("start line without a second word") }
         if bytes[wordStart..<firstEnd].starts(with: [0x48, 0x54, 0x54, 0x50, 0x2F]) {  // "HTTP/"
             statusCode = Self.decimal(bytes[secondStart..<secondEnd])
@@ -65,13 +59,6 @@ public struct MessageHead: Sendable {
         }
         self.bytes = bytes
         self.fields = fields
-    }
-
-    private static func index(of byte: UInt8, in bytes: [UInt8], _ range: Range<Int>) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard !range.isEmpty, let found = memchr(buffer.baseAddress! + range.lowerBound, Int32(byte), range.count) else { return nil }
-            return buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        }
     }
 
     private static func decimal(_ digits: ArraySlice<UInt8>) -> Int? {

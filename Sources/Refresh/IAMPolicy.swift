@@ -151,9 +151,10 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         return statements
     }
 
-    public func json() throws -> String {
+    /// Pretty JSON of a policy, or of a map of handler names to policies.
+    public static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

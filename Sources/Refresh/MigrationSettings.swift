@@ -25,6 +25,15 @@ public struct MigrationSettings: Sendable, Equatable {
 
     public static var environmentNames: [String] { documentation.map(\.env) }
 
+    /// The process's values of the names above (what `init(environment:)` reads).
+    public static func processEnvironment() -> [String: String] {
+        var environment: [String: String] = [:]
+        for name in environmentNames {
+            if let value = FunctionEnvironment.variable(name) { environment[name] = value }
+        }
+        return environment
+    }
+
     public init(environment: [String: String], properties: [String: String] = [:]) throws(FunctionError) {
         func value(_ index: Int) -> String? {
             let entry = Self.documentation[index]

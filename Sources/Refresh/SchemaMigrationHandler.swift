@@ -18,12 +18,8 @@ public struct SchemaMigrationHandler: Handler {
     }
 
     public static func make() throws -> SchemaMigrationHandler {
-        var environment: [String: String] = [:]
-        for name in MigrationSettings.environmentNames {
-            if let value = FunctionEnvironment.variable(name) { environment[name] = value }
-        }
         let session = try AWSSession()
-        return SchemaMigrationHandler(environment: environment, session: session, responder: CustomResourceResponder(session: session))
+        return SchemaMigrationHandler(environment: MigrationSettings.processEnvironment(), session: session, responder: CustomResourceResponder(session: session))
     }
 
     public struct Summary: Encodable, Sendable {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AWSClient
-import LambdaRuntime
 import Refresh
 
 /// `bootstrap iam-policy [HANDLER] [--account ID]`: the least-privilege policy for the current
@@ -41,14 +37,11 @@ enum IAMPolicyCommand {
             let region = try Region.resolve(from: environment).name
             let scope = IAMPolicy.Scope(region: region, account: try account ?? callerAccount(environment))
             if let handler {
-                print(try policy(for: handler, scope, snapshotKey: snapshotKey).json())
+                print(try IAMPolicy.json(policy(for: handler, scope, snapshotKey: snapshotKey)))
             } else {
-                var text = "{\n"
-                for (index, name) in handlers.enumerated() {
-                    let body = try policy(for: name, scope, snapshotKey: snapshotKey).json().split(separator: "\n").joined(separator: "\n  ")
-                    text += "  \"\(name)\": \(body)\(index < handlers.count - 1 ? "," : "")\n"
-                }
-                print(text + "}")
+                var all: [String: IAMPolicy] = [:]
+                for name in handlers { all[name] = try policy(for: name, scope, snapshotKey: snapshotKey) }
+                print(try IAMPolicy.json(all))
             }
             return 0
         } catch {
@@ -59,11 +52,7 @@ enum IAMPolicyCommand {
     static func policy(for handler: String, _ scope: IAMPolicy.Scope, snapshotKey: String?) throws -> IAMPolicy {
         switch handler {
         case "schema-migration":
-            var environment: [String: String] = [:]
-            for name in MigrationSettings.environmentNames {
-                if let value = FunctionEnvironment.variable(name) { environment[name] = value }
-            }
-            return IAMPolicy.schemaMigration(try MigrationSettings(environment: environment), scope)
+            return IAMPolicy.schemaMigration(try MigrationSettings(environment: MigrationSettings.processEnvironment()), scope)
         case "update-latest-snapshot-id":
             return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
         default:
@@ -78,8 +67,7 @@ enum IAMPolicyCommand {
     }
 
     private static func fail(_ message: String, status: Int32) -> Int32 {
-        let line = Array(("bootstrap iam-policy: " + message + "\n").utf8)
-        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        CLI.write(Array(("bootstrap iam-policy: " + message + "\n").utf8), to: 2)
         return status
     }
 

@@ -21,20 +21,25 @@ def create_pipeline(moto, name="refresh", role_name="pipeline"):
     return name
 
 
-def pending_custom_resource_requests(moto):
-    """The custom-resource events moto's CloudFormation has sent since the last call (moto_extensions.py)."""
+def moto_control(moto, route, body=None):
+    """One of moto_extensions.py's /moto-api/staging-refresh/ routes: GET, or POST of `body` as JSON."""
     import urllib.request
 
-    with urllib.request.urlopen(moto.endpoint + "/moto-api/staging-refresh/custom-resource-requests", timeout=10) as response:
-        return json.load(response)["requests"]
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{moto.endpoint}/moto-api/staging-refresh/{route}", data=data,
+                                     method="GET" if data is None else "POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def pending_custom_resource_requests(moto):
+    """The custom-resource events moto's CloudFormation has sent since the last call (moto_extensions.py)."""
+    return moto_control(moto, "custom-resource-requests")["requests"]
 
 
 def custom_resource_responses(moto):
     """Every answer moto's cfnresponse URL has received, in order (moto_extensions.py)."""
-    import urllib.request
-
-    with urllib.request.urlopen(moto.endpoint + "/moto-api/staging-refresh/custom-resource-responses", timeout=10) as response:
-        return json.load(response)["responses"]
+    return moto_control(moto, "custom-resource-responses")["responses"]
 
 
 def answer_custom_resource(request, status, reason, physical_id="test-answer"):
@@ -51,7 +56,4 @@ def answer_custom_resource(request, status, reason, physical_id="test-answer"):
 
 def served_calls(moto):
     """The AWS calls moto served since the last call, [{"service", "action", "params"}] (moto_extensions.py)."""
-    import urllib.request
-
-    with urllib.request.urlopen(moto.endpoint + "/moto-api/staging-refresh/calls", timeout=10) as response:
-        return json.load(response)["calls"]
+    return moto_control(moto, "calls")["calls"]

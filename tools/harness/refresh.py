@@ -5,16 +5,18 @@ import json
 from .runtime_api import Runtime, RuntimeEmulator
 
 
-def invoke(moto, handler, event=None, settings=None, env=None):
-    """One invocation through the real invoke loop. Returns (result or error dict, is_error, logs)."""
+def invoke(moto, handler, event=None, settings=None, env=None, command=None, function_name="test_function",
+           timeout_seconds=60):
+    """One invocation through the real invoke loop (bootstrap, or `command`) with `timeout_seconds` for the
+    function. Returns (result or error dict, is_error, logs)."""
     environment = moto.env()
     environment.update(settings or {})
     environment.update(env or {})
-    with RuntimeEmulator(timeout_seconds=60) as emulator:
-        runtime = Runtime(emulator, handler=handler, env=environment)
+    with RuntimeEmulator(timeout_seconds=timeout_seconds, function_name=function_name) as emulator:
+        runtime = Runtime(emulator, command=command, handler=handler, env=environment)
         with runtime:
             status, body = emulator.invoke(json.dumps(event if event is not None else {}).encode()
-                                           if not isinstance(event, bytes) else event, timeout=90)
+                                           if not isinstance(event, bytes) else event, timeout=timeout_seconds + 30)
             runtime.stop()
         calls = emulator.calls()
     failed = status != 200 or any(c["path"].endswith("/error") for c in calls)

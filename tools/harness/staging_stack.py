@@ -14,9 +14,9 @@ import tempfile
 import zipfile
 from datetime import datetime, timedelta, timezone
 
-from .aws_fixtures import pending_custom_resource_requests
+from .aws_fixtures import moto_control, pending_custom_resource_requests
 from .data_api import DataAPIServer
-from .runtime_api import Runtime, RuntimeEmulator
+from .refresh import invoke
 from .snapshot_fixtures import set_snapshot
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -93,37 +93,24 @@ class StagingStack:
     def invoke(self, handler, event, env=None, logs=None):
         """Runs the deployed function `handler` once through the Runtime API loop. Returns (result, failed)."""
         configuration = function_configuration(self.moto, self.function_name(handler))
-        environment = {**self.moto.env(), **configuration.get("Environment", {}).get("Variables", {}), **(env or {})}
-        with RuntimeEmulator(timeout_seconds=120, function_name=configuration["FunctionName"]) as emulator:
-            runtime = Runtime(emulator, command=[str(self.bootstrap)], handler=configuration["Handler"], env=environment)
-            with runtime:
-                status, body = emulator.invoke(json.dumps(event).encode(), timeout=180)
-                runtime.stop()
-            failed = status != 200 or any(call["path"].endswith("/error") for call in emulator.calls())
+        result, failed, lines = invoke(self.moto, configuration["Handler"], event, configuration["Environment"]["Variables"], env,
+                                       command=[str(self.bootstrap)], function_name=configuration["FunctionName"],
+                                       timeout_seconds=120)
         if logs is not None:
-            logs.extend(runtime.logs.splitlines())
-        return json.loads(body), failed
+            logs.extend(lines.splitlines())
+        return result, failed
 
     def record(self):
         """The CNAME and its target, as Route53 (moto) holds them."""
-        for record in control(self.moto, "records", zone=self.parameters["HostedZoneId"])["records"]:
+        for record in moto_control(self.moto, "records", {"zone": self.parameters["HostedZoneId"]})["records"]:
             if record["Type"] == "CNAME":
                 return record["Name"], record["Values"][0]
         return None
 
 
-def control(moto, route, **body):
-    """One of moto_extensions.py's control routes."""
-    import urllib.request
-
-    request = urllib.request.Request(f"{moto.endpoint}/moto-api/staging-refresh/{route}", data=json.dumps(body).encode(), method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
 def function_configuration(moto, name):
     """What moto's Lambda holds for the function."""
-    return control(moto, "function", name=name)
+    return moto_control(moto, "function", {"name": name})
 
 
 def answer_migrations(stack, api, database_server, logs=None):
