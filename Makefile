@@ -11,10 +11,12 @@ STATIC_CXX  := .build/static-cxx
 RELEASE     := -c release --static-swift-stdlib -Xlinker -L$(CURDIR)/$(STATIC_CXX) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
 # The SQL files `make package` puts in the migrations layer.
 MIGRATIONS  ?= tools/sample-migrations
+# The libcurl the zip carries (tools/curl/build.sh: Debian's curl source, OpenSSL linked in).
+CURL_LIB    := .build/curl/libcurl-staging-refresh.so
 # Debian packages the build and the local peers need.
-APT_PACKAGES := gcc libstdc++-12-dev binutils postgresql-15 mariadb-server mariadb-client
+APT_PACKAGES := gcc make libstdc++-12-dev binutils libssl-dev dpkg-dev patch xz-utils postgresql-15 mariadb-server mariadb-client
 
-.PHONY: all build release package test unit integration run bench deps clean
+.PHONY: all build release curl package test unit integration run bench deps clean
 
 all: build
 
@@ -36,8 +38,13 @@ $(STATIC_CXX)/libstdc++.a:
 release: deps $(STATIC_CXX)/libstdc++.a
 	$(SWIFT) build $(SWIFT_FLAGS) $(RELEASE)
 
-package: deps release
-	$(PYTHON) tools/package/package.py .build/release/bootstrap $(MIGRATIONS) dist
+$(CURL_LIB): tools/curl/build.sh tools/curl/exports.map
+	tools/curl/build.sh $(dir $@)
+
+curl: deps $(CURL_LIB)
+
+package: deps release $(CURL_LIB)
+	$(PYTHON) tools/package/package.py .build/release/bootstrap $(CURL_LIB) $(MIGRATIONS) dist
 
 test: deps build package
 	$(SWIFT) test $(SWIFT_FLAGS)

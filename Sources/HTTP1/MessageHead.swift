@@ -105,8 +105,20 @@ public struct MessageHead: Sendable {
         valueRange(lowercasedName).map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
-    public var contentLength: Int? {
-        valueRange("content-length").flatMap { Self.decimal(bytes[$0]) }
+    /// The Content-Length: nil when the header is absent. A value that is not a decimal of at most
+    /// 18 digits (negative, signed, overflowing, a list) is malformed, never "no length".
+    public func contentLength() throws(HTTPError) -> Int? {
+        guard let range = valueRange("content-length") else { return nil }
+        let digits = bytes[range]
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw .malformed("Content-Length '\(Self.quoted(digits))' is not a non-negative decimal")
+        }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
+
+    /// At most 64 bytes of a header value, for an error message.
+    static func quoted(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.prefix(64), as: UTF8.self) + (bytes.count > 64 ? "…" : "")
     }
 
     public var isChunked: Bool { header("transfer-encoding")?.lowercased().contains("chunked") ?? false }

@@ -9,10 +9,29 @@ public final class MessageReader {
     /// See `Socket.read(into:spinNanoseconds:)`: zero for real clients.
     private let spinNanoseconds: UInt64
 
-    public init(socket: Socket, bufferSize: Int = 64 * 1024, spinNanoseconds: UInt64 = 0) {
+    /// The largest body accepted: a longer one is an error before anything is allocated for it.
+    public let maximumBodyBytes: Int
+
+    public init(socket: Socket, bufferSize: Int = 64 * 1024, spinNanoseconds: UInt64 = 0, maximumBodyBytes: Int = 16 * 1024 * 1024) {
         self.socket = socket
         self.spinNanoseconds = spinNanoseconds
+        self.maximumBodyBytes = maximumBodyBytes
         self.buffer = [UInt8](repeating: 0, count: bufferSize)
+    }
+
+    /// How a message's body ends.
+    public enum BodyFraming: Equatable, Sendable {
+        case length(Int)
+        case chunked
+        /// Neither length nor chunking: a response's body then ends when the server closes, and the
+        /// connection cannot carry another message.
+        case untilClose
+    }
+
+    public static func framing(of head: MessageHead) throws(HTTPError) -> BodyFraming {
+        if head.isChunked { return .chunked }
+        if let length = try head.contentLength() { return .length(length) }
+        return .untilClose
     }
 
     /// The next message's head, or nil when the peer closed cleanly between messages.
@@ -37,19 +56,27 @@ public final class MessageReader {
     /// The body the head announces. `readsToClose` is for responses that carry neither length nor
     /// chunking, whose body ends when the server closes.
     public func readBody(of head: MessageHead, readsToClose: Bool = false) throws(HTTPError) -> [UInt8] {
-        if head.isChunked { return try readChunked() }
-        if let length = head.contentLength {
-            guard length >= 0 else { throw .malformed("negative Content-Length") }
+        switch try Self.framing(of: head) {
+        case .chunked:
+            return try readChunked()
+        case .length(let length):
+            try checkSize(length)
             return try readExactly(length)
-        }
-        if readsToClose {
-            var body: [UInt8] = []
-            while try fill() > 0 {}
-            body.append(contentsOf: buffer[start..<end])
+        case .untilClose:
+            guard readsToClose else { return [] }
+            while try fill() > 0 {
+                try checkSize(end - start)
+            }
+            let body = Array(buffer[start..<end])
             start = end
             return body
         }
-        return []
+    }
+
+    private func checkSize(_ count: Int) throws(HTTPError) {
+        guard count <= maximumBodyBytes else {
+            throw .malformed("a body of \(count) bytes is over the \(maximumBodyBytes)-byte limit")
+        }
     }
 
     private func readExactly(_ count: Int) throws(HTTPError) -> [UInt8] {
@@ -83,11 +110,14 @@ public final class MessageReader {
         while true {
             let sizeLine = try readLine()
             let sizeText = sizeLine.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }
-            guard let size = Int(sizeText, radix: 16), size >= 0 else { throw .malformed("bad chunk size '\(sizeLine)'") }
+            guard sizeText.count <= 15, let size = Int(sizeText, radix: 16), size >= 0 else {
+                throw .malformed("bad chunk size '\(sizeLine.prefix(64))'")
+            }
             if size == 0 {
                 while try !readLine().isEmpty {}
                 return body
             }
+            try checkSize(body.count + size)
             body.append(contentsOf: try readExactly(size))
             guard try readLine().isEmpty else { throw .malformed("chunk not followed by CRLF") }
         }
@@ -102,6 +132,7 @@ public final class MessageReader {
                 start = newline + 1
                 return line
             }
+            if end - start > 4096 { throw .malformed("a chunk-size or trailer line longer than 4 KiB") }
             if try fill() == 0 { throw .closedEarly }
         }
     }

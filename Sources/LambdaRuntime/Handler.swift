@@ -33,7 +33,7 @@ extension DecodingError {
     public var explanation: String {
         func path(_ keys: [any CodingKey]) -> String {
             let text = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            return text.isEmpty ? "the event" : "'\(text)'"
+            return text.isEmpty ? "the event" : QuotedInput.quote(text)
         }
         switch self {
         case .typeMismatch(let type, let context):

@@ -42,10 +42,10 @@ public struct InvokeLoop {
     }
 
     func serve() -> Never {
-        var traceIsSet = getenv("_X_AMZN_TRACE_ID") != nil
+        let trace = TraceEnvironment()
         while true {
             do {
-                try invokeOnce(traceIsSet: &traceIsSet)
+                try invokeOnce(trace: trace)
             } catch {
                 // Only Runtime API failures get here: a handler's error is the invocation's.
                 logger.fatal(error.description)
@@ -55,18 +55,9 @@ public struct InvokeLoop {
         }
     }
 
-    /// `traceIsSet` spares an unsetenv per invocation: it rewrites environ even for an absent name.
-    func invokeOnce(traceIsSet: inout Bool) throws(RuntimeAPIError) {
+    func invokeOnce(trace: TraceEnvironment) throws(RuntimeAPIError) {
         let invocation = try client.next()
-        // X-Ray SDKs read the trace header from this variable; a stale value would attach this
-        // invocation's segments to the previous trace.
-        if let trace = invocation.traceID {
-            setenv("_X_AMZN_TRACE_ID", trace, 1)
-            traceIsSet = true
-        } else if traceIsSet {
-            unsetenv("_X_AMZN_TRACE_ID")
-            traceIsSet = false
-        }
+        trace.set(invocation.traceID)
         let context = invocation.context(function: function, logger: logger)
         let output: [UInt8]
         do {

@@ -43,6 +43,11 @@ public final class RuntimeAPIClient {
 
     static let userAgent = "staging-refresh-bootstrap/1.0"
 
+    /// The largest body the Runtime API may send: Lambda's 6 MB invocation payload limit, taken as
+    /// the Runtime API enforces it on responses (6 MiB + 100 bytes). A longer event, or a length
+    /// that could not be allocated, is a malformed answer and ends the process with a logged error.
+    public static let maximumBodyBytes = 6 * 1024 * 1024 + 100
+
     /// Waits, without a timeout, for the next invocation: the sandbox is frozen in between.
     public func next() throws(RuntimeAPIError) -> Invocation {
         let endpoint = "/2018-06-01/runtime/invocation/next"
@@ -112,35 +117,37 @@ public final class RuntimeAPIClient {
         for delay in retryDelaysMilliseconds {
             if delay > 0 { usleep(delay * 1000) }
             do throws(HTTPError) {
-                let (head, responseBody) = try roundTrip(try connected(), request: request, body: body)
-                if head.closesConnection { connection = nil }
+                let (head, responseBody, reusable) = try roundTrip(try connected(), request: request, body: body)
+                if !reusable { connection = nil }
                 return (head, responseBody)
             } catch {
                 connection = nil
-                guard error.isConnectionLost else {
-                    throw .unexpectedStatus(endpoint: endpoint, status: 0, body: error.description)
-                }
+                guard error.isConnectionLost else { throw .malformedResponse(endpoint: endpoint, detail: error.description) }
                 lastError = error
             }
         }
         throw .unreachable(address: address, attempts: retryDelaysMilliseconds.count, lastError: lastError)
     }
 
-    private func roundTrip(_ live: (socket: Socket, reader: MessageReader), request: [UInt8], body: [UInt8]) throws(HTTPError) -> (MessageHead, [UInt8]) {
+    /// `reusable` is false when the connection cannot carry another request: the server said
+    /// `Connection: close`, or the body ran until the server closed.
+    private func roundTrip(_ live: (socket: Socket, reader: MessageReader), request: [UInt8], body: [UInt8]) throws(HTTPError) -> (MessageHead, [UInt8], reusable: Bool) {
         do throws(SocketError) {
             try live.socket.write(request, body)
         } catch {
             throw .socket(error)
         }
         guard let head = try live.reader.readHead() else { throw .closedEarly }
-        return (head, try live.reader.readBody(of: head, readsToClose: true))
+        let framing = try MessageReader.framing(of: head)
+        let responseBody = try live.reader.readBody(of: head, readsToClose: true)
+        return (head, responseBody, !head.closesConnection && framing != .untilClose)
     }
 
     private func connected() throws(HTTPError) -> (socket: Socket, reader: MessageReader) {
         if let connection { return connection }
         do {
             let socket = try Socket.connect(host: host, port: port)
-            let live = (socket: socket, reader: MessageReader(socket: socket))
+            let live = (socket: socket, reader: MessageReader(socket: socket, maximumBodyBytes: Self.maximumBodyBytes))
             connection = live
             return live
         } catch {

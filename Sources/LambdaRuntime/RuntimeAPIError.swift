@@ -10,6 +10,8 @@ public enum RuntimeAPIError: Error, CustomStringConvertible {
     case containerError(endpoint: String, body: String)
     case unexpectedStatus(endpoint: String, status: Int, body: String)
     case malformedInvocation(String)
+    /// An answer that is not HTTP we can read: bad framing, a body over the limit.
+    case malformedResponse(endpoint: String, detail: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum RuntimeAPIError: Error, CustomStringConvertible {
             "Runtime API answered 500 on \(endpoint) (container error: \(body)); exiting"
         case .unexpectedStatus(let endpoint, let status, let body):
             "Runtime API answered \(status) on \(endpoint): \(body)"
+        case .malformedResponse(let endpoint, let detail):
+            "malformed response from the Runtime API on \(endpoint): \(detail); exiting"
         case .malformedInvocation(let why):
             "Runtime API sent an invocation without \(why); exiting"
         }

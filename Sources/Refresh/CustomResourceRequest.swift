@@ -1,3 +1,4 @@
+import AWSClient
 import FoundationEssentials
 
 /// A CloudFormation custom-resource event (DESIGN.md §7). Property values arrive as strings;
@@ -35,9 +36,9 @@ public struct CustomResourceRequest: Decodable, Sendable {
         object["RequestType"] != nil && object["ResponseURL"] != nil
     }
 
-    /// The ResponseURL without its query, which is a signature and must never be logged.
+    /// The ResponseURL without its query (a signature) and userinfo: never logged whole.
     public var responseURLForLogs: String {
-        String(ResponseURL.prefix { $0 != "?" })
+        Redaction.url(String(ResponseURL.prefix(512)))
     }
 }
 

@@ -36,6 +36,9 @@ public struct CustomResourceResponder {
                 }
                 logger.warn("ResponseURL answered HTTP \(answer.status); retrying", ["attempt": .int(Int64(attempt))])
             } catch let error as TransportError {
+                guard error.isRetryable else {
+                    throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(request.responseURLForLogs): \(error.message)")
+                }
                 logger.warn("ResponseURL unreachable: \(error.message); retrying", ["attempt": .int(Int64(attempt))])
             }
             guard deadline.remainingMilliseconds > delay + 1_000, attempt < 6 else {

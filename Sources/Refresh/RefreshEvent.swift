@@ -34,7 +34,7 @@ public struct RefreshEvent: Decodable, Sendable, Equatable {
                     throw FunctionError.invalidEvent("'config' must be an object of setting names to strings, e.g. {\"config\": {\"ENGINE\": \"aurora-postgresql\"}}")
                 }
                 if let unknown = config.keys.sorted().first(where: { !Settings.names.contains($0) }) {
-                    throw FunctionError.invalidEvent("'config' has an unknown setting '\(unknown)'; the settings are \(Settings.names.joined(separator: ", "))")
+                    throw FunctionError.invalidEvent("'config' has an unknown setting \(QuotedInput.quote(unknown)); the settings are \(Settings.names.joined(separator: ", "))")
                 }
             case "dryRun": dryRun = try decodeBool(container, key)
             case "force": force = try decodeBool(container, key)
@@ -45,7 +45,7 @@ public struct RefreshEvent: Decodable, Sendable, Equatable {
                 snapshot = value
             default:
                 guard Self.eventBridgeKeys.contains(name) else {
-                    throw FunctionError.invalidEvent("unknown key '\(name)'; an event may hold \(Self.ownKeys.joined(separator: ", ")), or be an EventBridge scheduled event")
+                    throw FunctionError.invalidEvent("unknown key \(QuotedInput.quote(name)); an event may hold \(Self.ownKeys.joined(separator: ", ")), or be an EventBridge scheduled event")
                 }
             }
         }

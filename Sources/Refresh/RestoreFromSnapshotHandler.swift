@@ -152,10 +152,10 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         let snapshots = try SnapshotCatalog(rds: RDS(session: session, deadline: deadline)).snapshots(for: all)
         guard let found = snapshots.first(where: { $0.identifier == requested || $0.arn == requested }) else {
             throw FunctionError(.function, "SnapshotNotFound",
-                                "snapshot '\(requested)' is not one of \(settings.source.identifier)'s snapshots visible to this account; name one by identifier, or by ARN when shared")
+                                "snapshot \(QuotedInput.quote(requested)) is not one of \(settings.source.identifier)'s snapshots visible to this account; name one by identifier, or by ARN when shared")
         }
         guard found.status == "available" else {
-            throw FunctionError(.function, "SnapshotNotAvailable", "snapshot '\(requested)' is \(found.status), not available; wait for it or name another")
+            throw FunctionError(.function, "SnapshotNotAvailable", "snapshot \(QuotedInput.quote(requested)) is \(found.status), not available; wait for it or name another")
         }
         return SnapshotSelection.reference(to: found)
     }

@@ -52,7 +52,7 @@ public struct SchemaMigrationHandler: Handler {
             throw FunctionError.invalidEvent("expected a CloudFormation custom-resource event or {\"action\": \"migrate\"}")
         }
         guard direct.action == "migrate" else {
-            throw FunctionError.invalidEvent("unknown action '\(direct.action)'; the only action is migrate")
+            throw FunctionError.invalidEvent("unknown action \(QuotedInput.quote(direct.action)); the only action is migrate")
         }
         let settings = try MigrationSettings(environment: environment)
         return Array(try encoder.encode(migrate(settings, context: context)))

@@ -22,7 +22,7 @@ enum CLI {
         case "iam-policy":
             return IAMPolicyCommand.run(Array(arguments.dropFirst()))
         default:
-            return usageError("unknown command '\(command)'; run 'bootstrap --help'")
+            return usageError("unknown command \(QuotedInput.quote(command)); run 'bootstrap --help'")
         }
     }
 
@@ -40,7 +40,7 @@ enum CLI {
                 guard let value = rest.popFirst() else { return usageError("--event needs a file name, or - for standard input") }
                 eventSource = value
             default:
-                return usageError("unknown option '\(option)' for invoke; run 'bootstrap invoke --help'")
+                return usageError("unknown option \(QuotedInput.quote(option)) for invoke; run 'bootstrap invoke --help'")
             }
         }
         let event: [UInt8]

@@ -22,6 +22,20 @@ enum Doctor {
         }
         let token = resolved.credentials.sessionToken == nil ? "" : ", with a session token"
         print("credentials:  \(resolved.source): access key \(masked(resolved.credentials.accessKeyID))\(token)")
+        do {
+            let library = try CurlTransport.library()
+            print("libcurl:      \(library.path): \(library.version)")
+        } catch {
+            print("libcurl:      \(error)")
+            return 1
+        }
+        do {
+            let bundle = try CABundle.locate(environment: environment)
+            print("CA bundle:    \(bundle.path) (\(bundle.source))")
+        } catch {
+            print("CA bundle:    \(error)")
+            return 1
+        }
         print("endpoints:")
         for service in ServiceDescriptor.all {
             let line: String

@@ -55,7 +55,7 @@ enum HandlerTable {
         }
         guard let entry = entry(named: name) else {
             throw FunctionError(.runtime, "HandlerNotFound",
-                                "unknown handler '\(name)'; set the function's Handler (_HANDLER) to one of: \(names.joined(separator: ", "))")
+                                "unknown handler \(QuotedInput.quote(name)); set the function's Handler (_HANDLER) to one of: \(names.joined(separator: ", "))")
         }
         return try entry.make()
     }

@@ -63,3 +63,66 @@ import Testing
         #expect(throws: HTTPError.self) { try reader.readBody(of: head) }
     }
 }
+
+/// What the Runtime API may send that no allocation should follow: lengths over the limit,
+/// chunk sizes that overflow, lengths that are not numbers.
+@Suite struct MessageReaderLimitTests {
+    private func reader(sending text: String, limit: Int = 1_000) throws -> (MessageReader, MessageHead) {
+        var fds: [Int32] = [0, 0]
+        precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        let writer = Socket(adopting: fds[1])
+        try writer.write(Array(text.utf8))
+        writer.close()
+        let reader = MessageReader(socket: Socket(adopting: fds[0]), bufferSize: 64, maximumBodyBytes: limit)
+        return (reader, try #require(try reader.readHead()))
+    }
+
+    private func malformed(_ text: String, limit: Int = 1_000) throws -> String {
+        let (reader, head) = try reader(sending: text, limit: limit)
+        do {
+            _ = try reader.readBody(of: head, readsToClose: true)
+        } catch .malformed(let why) {
+            return why
+        }
+        Issue.record("no error for \(text.prefix(80))")
+        return ""
+    }
+
+    @Test func aContentLengthOverTheLimitIsRefusedBeforeReading() throws {
+        let why = try malformed("HTTP/1.1 200 OK\r\nContent-Length: 1001\r\n\r\n")
+        #expect(why == "a body of 1001 bytes is over the 1000-byte limit")
+    }
+
+    @Test func aLengthTheProcessCannotAllocateIsRefused() throws {
+        #expect(try malformed("HTTP/1.1 200 OK\r\nContent-Length: 999999999999999999\r\n\r\n").contains("over the 1000-byte limit"))
+    }
+
+    @Test func negativeOverflowingAndListLengthsAreErrorsNotNoLength() throws {
+        for value in ["-1", "+5", "99999999999999999999", "5, 5", "0x10", ""] {
+            let why = try malformed("HTTP/1.1 200 OK\r\nContent-Length: \(value)\r\n\r\nabcde")
+            #expect(why.hasPrefix("Content-Length '") && why.hasSuffix("is not a non-negative decimal"), "\(value): \(why)")
+        }
+    }
+
+    @Test func aHugeChunkSizeIsRefused() throws {
+        // Int.max as a chunk size: refused by its length, before any arithmetic.
+        #expect(try malformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\nab") == "bad chunk size '7fffffffffffffff'")
+        #expect(try malformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffff\r\nab").contains("over the 1000-byte limit"))
+    }
+
+    @Test func chunksAddingUpOverTheLimitAreRefused() throws {
+        let chunk = "1f4\r\n" + String(repeating: "x", count: 500) + "\r\n"
+        #expect(try malformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk + chunk + "0\r\n\r\n").contains("1500 bytes"))
+    }
+
+    @Test func aBodyRunningToCloseOverTheLimitIsRefused() throws {
+        #expect(try malformed("HTTP/1.1 200 OK\r\n\r\n" + String(repeating: "y", count: 1_100)).contains("over the 1000-byte limit"))
+    }
+
+    @Test func framingSaysWhenTheConnectionEndsTheBody() throws {
+        let (_, closing) = try reader(sending: "HTTP/1.1 202 Accepted\r\n\r\n")
+        #expect(try MessageReader.framing(of: closing) == .untilClose)
+        let (_, sized) = try reader(sending: "HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{}")
+        #expect(try MessageReader.framing(of: sized) == .length(2))
+    }
+}

@@ -1,17 +1,23 @@
-"""`make package`: checks that the release `bootstrap` loads on provided.al2023, then writes
-dist/bootstrap.zip and dist/migrations-layer.zip and prints their sizes.
+"""`make package`: checks that the release `bootstrap` and every library the zip carries load on
+provided.al2023, then writes dist/bootstrap.zip and dist/migrations-layer.zip and reports their
+sizes and what they carry.
 
-provided.al2023 has glibc 2.34 and GCC 11's libstdc++ (DESIGN.md §3). A binary built here may
-reference newer symbol versions and would then fail to start there with "version `GLIBC_2.35' not
-found". So the check reads the binary's dynamic section and versioned symbols and refuses:
+provided.al2023 has glibc 2.34 and GCC 11's libstdc++ (docs/libcurl.md). A file built here may
+reference newer symbol versions and would then fail to load there with "version `GLIBC_2.35' not
+found". So the check reads each file's ELF header, dynamic section and versioned symbols and refuses:
+- an ELF machine other than the functions' `Architectures` in template.yml and serverless.yml;
 - any GLIBC_ version above 2.34;
 - any GLIBCXX_ version above 3.4.29 (none at all when libstdc++ is linked statically, as here);
-- a NEEDED library that is not part of glibc (libcurl is loaded with dlopen at the first AWS call).
+- a NEEDED library that is not part of glibc (libcurl is carried in lib/ and loaded with dlopen at
+  the first AWS call; it needs only glibc itself).
 
-`python3 tools/package/package.py check BINARY` runs only the check (the tests use it).
+The zip: bootstrap at the root (mode 755) and lib/libcurl-staging-refresh.so (tools/curl/build.sh).
+
+`python3 tools/package/package.py check FILE...` runs only the check (the tests use it).
 """
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,6 +25,12 @@ import zipfile
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MAX_GLIBC = (2, 34)
 MAX_GLIBCXX = (3, 4, 29)
+# Lambda downloads the zip at each cold start of a new sandbox.
+ZIP_GOAL = 6_000_000
+ZIP_LIMIT = 8_000_000
+# ELF e_machine values (elf.h) of the architectures Lambda runs.
+ELF_MACHINES = {62: "x86_64", 183: "arm64"}
+CARRIED_LIBRARY = "libcurl-staging-refresh.so"
 GLIBC_LIBRARIES = {"libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1",
                    "libresolv.so.2", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"}
 
@@ -27,9 +39,33 @@ def version(text):
     return tuple(int(part) for part in text.split("."))
 
 
-def problems(binary) -> list[str]:
+def elf_architecture(path) -> str:
+    """x86_64 or arm64, read from the ELF header's e_machine (little-endian, at offset 18)."""
+    header = pathlib.Path(path).read_bytes()[:20]
+    if header[:4] != b"\x7fELF":
+        raise SystemExit(f"{path} is not an ELF file")
+    machine = int.from_bytes(header[18:20], "little")
+    return ELF_MACHINES.get(machine, f"e_machine {machine}")
+
+
+def declared_architectures() -> set[str]:
+    """Every Architectures value in template.yml and serverless.yml's provider.architecture."""
+    declared = set()
+    for name in ("template.yml", "serverless.yml"):
+        text = (ROOT / name).read_text()
+        declared.update(re.findall(r"^\s*Architectures:\s*\[\s*([a-z0-9_]+)\s*\]", text, re.M))
+        declared.update(re.findall(r"^\s*architecture:\s*([a-z0-9_]+)", text, re.M))
+    return declared
+
+
+def problems(binary, architectures=None) -> list[str]:
     """What would keep `binary` from loading on provided.al2023, one line per offending symbol or library."""
     found = []
+    architectures = declared_architectures() if architectures is None else architectures
+    machine = elf_architecture(binary)
+    if {machine} != set(architectures):
+        found.append(f"ELF machine {machine}: template.yml and serverless.yml declare {sorted(architectures)}; "
+                     f"build for that architecture, or change Architectures in both files")
     dynamic = subprocess.run(["readelf", "-d", "-W", str(binary)], capture_output=True, text=True, check=True).stdout
     for library in re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic):
         if library not in GLIBC_LIBRARIES:
@@ -50,11 +86,12 @@ def problems(binary) -> list[str]:
     return sorted(set(found))
 
 
-def check(binary) -> None:
-    found = problems(binary)
-    if found:
-        raise SystemExit(f"{binary} would not load on provided.al2023:\n  " + "\n  ".join(found))
-    print(f"{binary}: loads on provided.al2023 (glibc ≤ 2.34, no libstdc++ needed, NEEDED only glibc)")
+def check(*files) -> None:
+    for path in files:
+        found = problems(path)
+        if found:
+            raise SystemExit(f"{path} would not load on provided.al2023:\n  " + "\n  ".join(found))
+        print(f"{path}: loads on provided.al2023 ({elf_architecture(path)}, glibc ≤ 2.34, no libstdc++ needed, NEEDED only glibc)")
 
 
 def write_zip(path, entries):
@@ -68,7 +105,7 @@ def write_zip(path, entries):
             archive.writestr(info, pathlib.Path(source).read_bytes(), compresslevel=9)
 
 
-def package(binary, migrations, dist):
+def package(binary, curl, migrations, dist):
     # The symbol table is 10 MB of the 24 and Lambda downloads the zip at every cold start of a new
     # sandbox; the unstripped binary stays in .build/release to symbolicate a crash address.
     files = sorted(pathlib.Path(migrations).glob("*.sql"))
@@ -77,20 +114,33 @@ def package(binary, migrations, dist):
     dist.mkdir(parents=True, exist_ok=True)
     shipped = dist / "bootstrap"
     subprocess.run(["strip", "-o", str(shipped), str(binary)], check=True)
-    check(shipped)
-    binary = shipped
+    # dist/ is laid out like the zip, so dist/bootstrap loads the carried libcurl too (make run).
+    (dist / "lib").mkdir(exist_ok=True)
+    carried = dist / "lib" / CARRIED_LIBRARY
+    shutil.copyfile(curl, carried)
+    check(shipped, carried)
     templates = sorted((ROOT / "templates").glob("*.yml")) if (ROOT / "templates").is_dir() else []
-    write_zip(dist / "bootstrap.zip", [("bootstrap", binary, 0o755)] + [(f"templates/{t.name}", t, 0o644) for t in templates])
+    write_zip(dist / "bootstrap.zip", [("bootstrap", shipped, 0o755), (f"lib/{CARRIED_LIBRARY}", carried, 0o755)]
+              + [(f"templates/{t.name}", t, 0o644) for t in templates])
     # A layer unpacks under /opt; schema-migration looks in /opt/migrations first.
     write_zip(dist / "migrations-layer.zip", [(f"migrations/{f.name}", f, 0o644) for f in files])
-    for name in ("bootstrap.zip", "migrations-layer.zip"):
-        print(f"{dist / name}: {(dist / name).stat().st_size:,} bytes")
+    size = (dist / "bootstrap.zip").stat().st_size
+    print(f"{dist / 'bootstrap.zip'}: {size:,} bytes (goal ≤ {ZIP_GOAL:,}, limit {ZIP_LIMIT:,})")
+    with zipfile.ZipFile(dist / "bootstrap.zip") as archive:
+        for info in archive.infolist():
+            print(f"  {info.filename}: {info.file_size:,} bytes, {info.compress_size:,} compressed")
+    version = pathlib.Path(curl).with_name("VERSION")
+    if version.exists():
+        print(f"  carried lib/{CARRIED_LIBRARY}: {version.read_text().strip()}")
+    print(f"{dist / 'migrations-layer.zip'}: {(dist / 'migrations-layer.zip').stat().st_size:,} bytes")
+    if size > ZIP_LIMIT:
+        raise SystemExit(f"dist/bootstrap.zip is {size:,} bytes, over the {ZIP_LIMIT:,}-byte limit set for it (a cold start downloads it)")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "check":
-        check(sys.argv[2])
-    elif len(sys.argv) == 4:
-        package(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]))
+    if len(sys.argv) >= 3 and sys.argv[1] == "check":
+        check(*sys.argv[2:])
+    elif len(sys.argv) == 5:
+        package(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]), pathlib.Path(sys.argv[4]))
     else:
-        raise SystemExit("usage: package.py BINARY MIGRATIONS_DIR DIST_DIR | package.py check BINARY")
+        raise SystemExit("usage: package.py BINARY LIBCURL MIGRATIONS_DIR DIST_DIR | package.py check FILE...")

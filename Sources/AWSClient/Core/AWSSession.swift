@@ -34,7 +34,7 @@ public final class AWSSession {
     /// send plain HTTPS (the custom-resource answer), so the process keeps one handle.
     public func httpTransport() throws(TransportError) -> any HTTPTransport {
         if let transport { return transport }
-        let created = try CurlTransport()
+        let created = try CurlTransport(caBundle: CABundle.locate(environment: environment))
         transport = created
         return created
     }

@@ -34,7 +34,7 @@ enum ErrorParser {
         if let header = response.header("x-amzn-errortype") { code = code ?? header }
         return ServiceError(service: service.name, operation: operation,
                             code: code.map(clean) ?? "HTTP\(response.status)",
-                            message: message, requestID: requestID, status: response.status)
+                            message: Redaction.message(message), requestID: requestID, status: response.status)
     }
 
     /// `com.amazonaws.ssm#ParameterNotFound` and `ParameterNotFound:http://…` → `ParameterNotFound`.

@@ -1,21 +1,34 @@
 import CCurl
 
 /// HTTPS through libcurl with one reused easy handle, so connections are kept alive between
-/// calls. TLS verification stays at libcurl's default (on). Options follow aws-lambda-cpp: no
-/// signals, Nagle off, HTTP/1.1, explicit Content-Length, no `Expect: 100-continue`.
+/// calls. TLS verification stays on, against the CA bundle found at init (`CABundle`). Options
+/// follow aws-lambda-cpp: no signals, Nagle off, HTTP/1.1, explicit Content-Length, no
+/// `Expect: 100-continue`. Only http and https URLs are sent, and redirects are not followed.
 public final class CurlTransport: HTTPTransport {
     private let handle: UnsafeMutableRawPointer
+    public let caBundle: CABundle
     /// libcurl gives up connecting after this long even when the call has more time: a peer that
     /// does not accept within it is down, and the retry policy decides what happens next.
     public var connectTimeoutMilliseconds = 3_000
 
-    public init() throws(TransportError) {
-        var error = [CChar](repeating: 0, count: 512)
+    public init(caBundle: CABundle) throws(TransportError) {
+        try Self.load()
+        guard let handle = ccurl_easy_init() else { throw TransportError(.unavailable, "curl_easy_init failed") }
+        self.handle = handle
+        self.caBundle = caBundle
+    }
+
+    /// Which libcurl the process uses: the file it was loaded from and `curl_version()`.
+    public static func library() throws(TransportError) -> (path: String, version: String) {
+        try load()
+        return (String(cString: ccurl_loaded_from()), String(cString: ccurl_version()))
+    }
+
+    private static func load() throws(TransportError) {
+        var error = [CChar](repeating: 0, count: 1024)
         guard ccurl_load(&error, error.count) == 0 else {
             throw TransportError(.unavailable, String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
-        guard let handle = ccurl_easy_init() else { throw TransportError(.unavailable, "curl_easy_init failed") }
-        self.handle = handle
     }
 
     deinit {
@@ -28,7 +41,11 @@ public final class CurlTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest, timeoutMilliseconds: Int) throws(TransportError) -> HTTPResponse {
-        guard timeoutMilliseconds > 0 else { throw TransportError(.timeout, "no time left for \(request.method) \(Self.redacted(request.url))") }
+        guard timeoutMilliseconds > 0 else { throw TransportError(.timeout, "no time left for \(request.method) \(Redaction.url(request.url))") }
+        let scheme = request.url.prefix { $0 != ":" }.lowercased()
+        guard scheme == "https" || scheme == "http", request.url.dropFirst(scheme.count).hasPrefix("://") else {
+            throw TransportError(.invalidRequest, "refusing to send to \(Redaction.url(String(request.url.prefix(200)))): only http:// and https:// URLs are sent")
+        }
         // Reset clears the options but keeps the connection cache: the next call reuses the socket.
         ccurl_easy_reset(handle)
         let collector = Collector()
@@ -51,6 +68,9 @@ public final class CurlTransport: HTTPTransport {
         let status: Int32 = request.body.withUnsafeBytes { body in
             errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
                 ccurl_setopt_pointer(handle, Int32(CCURLOPT_URL), request.url)
+                ccurl_setopt_long(handle, Int32(CCURLOPT_PROTOCOLS), CCURLPROTO_HTTP_HTTPS)
+                ccurl_setopt_long(handle, Int32(CCURLOPT_REDIR_PROTOCOLS), CCURLPROTO_HTTP_HTTPS)
+                ccurl_setopt_pointer(handle, Int32(CCURLOPT_CAINFO), caBundle.path)
                 ccurl_setopt_long(handle, Int32(CCURLOPT_NOSIGNAL), 1)
                 ccurl_setopt_long(handle, Int32(CCURLOPT_TCP_NODELAY), 1)
                 ccurl_setopt_long(handle, Int32(CCURLOPT_HTTP_VERSION), CCURL_HTTP_VERSION_1_1)
@@ -94,7 +114,7 @@ public final class CurlTransport: HTTPTransport {
         guard status == 0 else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let reason = detail.isEmpty ? String(cString: ccurl_easy_strerror(status)) : detail
-            throw TransportError(Self.kind(of: status), "\(request.method) \(Self.redacted(request.url)): \(reason)")
+            throw TransportError(Self.kind(of: status), "\(request.method) \(Redaction.url(request.url)): \(reason)")
         }
         var code = 0
         ccurl_getinfo_long(handle, Int32(CCURLINFO_RESPONSE_CODE), &code)
@@ -106,6 +126,7 @@ public final class CurlTransport: HTTPTransport {
         switch code {
         case 5, 6, 7, 35, 52, 55, 56: .connection  // resolve, connect, TLS handshake, empty reply, send, receive
         case 28: .timeout
+        case 1, 3: .invalidRequest  // unsupported protocol, malformed URL
         default: .other
         }
     }
@@ -117,12 +138,6 @@ public final class CurlTransport: HTTPTransport {
             let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
             return (name, value)
         }
-    }
-
-    /// The URL without its query: a pre-signed URL's query is a credential.
-    static func redacted(_ url: String) -> String {
-        guard let question = url.firstIndex(of: "?") else { return url }
-        return String(url[..<question]) + "?…"
     }
 }
 

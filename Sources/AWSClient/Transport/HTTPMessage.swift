@@ -40,6 +40,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         /// Refused, reset, unresolvable or dropped: a new attempt may succeed.
         case connection
         case timeout
+        /// The request itself cannot be sent (a malformed URL, a scheme other than http/https):
+        /// sending it again gives the same answer.
+        case invalidRequest
         case other
     }
 
