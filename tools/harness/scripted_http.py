@@ -1,0 +1,90 @@
+"""A raw HTTP/1.1 peer that answers each request with the next of a list of scripted byte strings,
+so a test can send what no well-behaved server would: bad framing, huge lengths, a body that ends
+only when the connection closes. It records every request it read."""
+import socket
+import threading
+
+
+class ScriptedHTTPServer:
+    """`answers`: a list of (bytes, close_after) or a callable(request) -> (bytes, close_after), taken in
+    order across connections; once they run out, connections are held open without an answer."""
+
+    def __init__(self, answers):
+        self.answers = list(answers) if not callable(answers) else answers
+        self.requests = []  # (method, target, headers dict, body bytes)
+        self.connections = 0
+        self.listener = None
+        self.port = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.listener.close()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except (socket.timeout, OSError):
+                continue
+            with self._lock:
+                self.connections += 1
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _next_answer(self, request):
+        with self._lock:
+            if callable(self.answers):
+                return self.answers(request)
+            return self.answers.pop(0) if self.answers else None
+
+    def _serve(self, connection):
+        buffered = b""
+        with connection:
+            connection.settimeout(30)
+            while not self._stop.is_set():
+                try:
+                    while b"\r\n\r\n" not in buffered:
+                        data = connection.recv(65536)
+                        if not data:
+                            return
+                        buffered += data
+                    head, buffered = buffered.split(b"\r\n\r\n", 1)
+                    lines = head.decode("latin-1").split("\r\n")
+                    method, target, _ = lines[0].split(" ", 2)
+                    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:] if ":" in line)}
+                    length = int(headers.get("content-length", "0"))
+                    while len(buffered) < length:
+                        data = connection.recv(65536)
+                        if not data:
+                            return
+                        buffered += data
+                    body, buffered = buffered[:length], buffered[length:]
+                except OSError:
+                    return
+                request = (method, target, headers, body)
+                with self._lock:
+                    self.requests.append(request)
+                answer = self._next_answer(request)
+                if answer is None:
+                    self._stop.wait(30)
+                    return
+                raw, close_after = answer
+                try:
+                    connection.sendall(raw)
+                except OSError:
+                    return
+                if close_after:
+                    connection.shutdown(socket.SHUT_WR)
+                    return
