@@ -13,6 +13,7 @@ struct Bench {
     let coldStarts: Int
     let invocations: Int
     let eventBytes: Int
+    let uniqueTraceIDs: Bool
 
     struct Report: Encodable {
         var label: String
@@ -64,8 +65,9 @@ struct Bench {
         state.resetRuntime()
         guard let child = ChildProcess.spawn(command, extraEnvironment: environment) else { return nil }
         let deadline = epochMilliseconds() + 300_000
-        let all = (0...invocations).map { _ in
-            PendingInvocation(id: UUID().uuidString.lowercased(), event: event, deadlineMilliseconds: deadline)
+        let all = (0...invocations).map { index in
+            PendingInvocation(id: UUID().uuidString.lowercased(), event: event, deadlineMilliseconds: deadline,
+                              traceID: uniqueTraceIDs ? Self.traceHeader(index) : nil)
         }
         state.enqueue(all)
         // The warm run starts once the first invocation is answered.
@@ -104,6 +106,14 @@ struct Bench {
             peakRssKiB: peakRss,
             emulatorServiceUs: Double(serviceAfter.nanoseconds - serviceBefore.nanoseconds) / 1e3 / Double(invocations),
             wrongAnswers: wrong)
+    }
+
+    /// An X-Ray trace header of the shape Lambda sends, different for each `index`.
+    static func traceHeader(_ index: Int) -> String {
+        let hex = String(index, radix: 16)
+        let root = String(repeating: "0", count: max(0, 24 - hex.count)) + hex
+        let parent = String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+        return "Root=1-67a1b2c3-\(root);Parent=\(parent);Sampled=1;Lineage=1:8f6e0b2d:0"
     }
 
     private func percentile(_ sorted: [Double], _ p: Double) -> Double {

@@ -13,9 +13,10 @@ usage:
       Control endpoints: POST /_emulator/fail-next (body: status, default 500) makes the next
       GET next fail; GET /_emulator/calls lists the runtime's calls as JSON.
   runtime-emulator bench --label NAME [--cold-starts 30] [--invocations 20000] [--event-bytes 1024]
-                         [--env NAME=VALUE]... -- COMMAND [ARGS...]
+                         [--unique-trace-ids yes] [--env NAME=VALUE]... -- COMMAND [ARGS...]
       Starts COMMAND as the runtime and prints a JSON report: init median (exec → first GET next),
-      first-invoke latency, warm invokes/s with p50/p99, peak RSS.
+      first-invoke latency, warm invokes/s with p50/p99, peak RSS. --unique-trace-ids gives each
+      warm invocation its own X-Ray trace header, as Lambda does.
 """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -73,7 +74,8 @@ let bench = Bench(
     state: state, address: "127.0.0.1:\(listener.port)", command: command, environment: environment,
     coldStarts: options["cold-starts"].flatMap { Int($0) } ?? 30,
     invocations: options["invocations"].flatMap { Int($0) } ?? 20_000,
-    eventBytes: options["event-bytes"].flatMap { Int($0) } ?? 1024)
+    eventBytes: options["event-bytes"].flatMap { Int($0) } ?? 1024,
+    uniqueTraceIDs: options["unique-trace-ids"] == "yes")
 guard let report = bench.run(label: label) else { exit(1) }
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]

@@ -27,9 +27,9 @@ def compile_c(name):
     return binary
 
 
-def bench(label, command, cold_starts=30, invocations=20_000, env=()):
+def bench(label, command, cold_starts=30, invocations=20_000, env=(), unique_trace_ids=False):
     args = [str(RELEASE / "runtime-emulator"), "bench", "--label", label, "--cold-starts", str(cold_starts),
-            "--invocations", str(invocations)]
+            "--invocations", str(invocations)] + (["--unique-trace-ids", "yes"] if unique_trace_ids else [])
     for item in env:
         args += ["--env", item]
     result = subprocess.run(args + ["--", *command], capture_output=True, text=True, check=True,
@@ -48,10 +48,16 @@ def main():
         bench("bootstrap (echo)", [str(RELEASE / "bootstrap")], env=["_HANDLER=echo"]),
         bench("awslambdaric 4.2.2 (echo)", [sys.executable, "-m", "awslambdaric", "echo_handler.handler"]),
     ]
+    # Lambda sends a new trace id with every invocation; the runtime must not grow with them.
+    memory = {count: bench(f"bootstrap (echo), {count:,} invocations with unique trace ids", [str(RELEASE / "bootstrap")],
+                           cold_starts=1, invocations=count, env=["_HANDLER=echo"], unique_trace_ids=True)["peakRssKiB"]
+              for count in (5_000, 100_000)}
+    growth = (memory[100_000] - memory[5_000]) / 1024
     # valgrind cannot read the release binary's DWARF 5; the stripped one in dist/ is the same code.
     counted = instructions.main(floor, ROOT / "dist" / "bootstrap")
     size = (RELEASE / "bootstrap").stat().st_size
-    zips = {name: (ROOT / "dist" / name).stat().st_size for name in ("bootstrap.zip", "bootstrap", "migrations-layer.zip")}
+    zips = {name: (ROOT / "dist" / name).stat().st_size
+            for name in ("bootstrap.zip", "bootstrap", "lib/libcurl-staging-refresh.so", "migrations-layer.zip")}
     rows = "\n".join(
         f"| {r['label']} | {r['initMedianMs']:.2f} ms | {r['initP90Ms']:.2f} ms | {r['firstInvokeMedianUs']:.0f} µs | "
         f"{r['invokesPerSecond']:,.0f} | {r['p50Us']:.0f} µs | {r['p99Us']:.0f} µs | {r['peakRssKiB'] / 1024:.1f} MB | "
@@ -66,11 +72,15 @@ JSON event, one runtime process, on the same emulator.
 |---|---|---|---|---|---|---|---|---|---|
 {rows}
 
+Peak RSS of bootstrap (echo) with a unique trace id per invocation: {memory[5_000] / 1024:.2f} MB after 5,000 invocations,
+{memory[100_000] / 1024:.2f} MB after 100,000: growth {growth:.2f} MB (goal ≤ 0.25 MB).
+
 Instructions per warm invocation (callgrind, user space only; repeatable where times are not):
 C floor {counted['floor']:,.0f}, bootstrap {counted['bootstrap']:,.0f} (`tools/bench/instructions.py`).
 
 bootstrap release binary: {size / 1e6:.1f} MB (static Swift stdlib and libstdc++, unstripped; the bench runs it).
-`make package`: dist/bootstrap.zip {zips['bootstrap.zip'] / 1e6:.2f} MB (stripped binary {zips['bootstrap'] / 1e6:.1f} MB),
+`make package`: dist/bootstrap.zip {zips['bootstrap.zip'] / 1e6:.2f} MB (stripped binary {zips['bootstrap'] / 1e6:.1f} MB,
+carried lib/libcurl-staging-refresh.so {zips['lib/libcurl-staging-refresh.so'] / 1e6:.1f} MB),
 dist/migrations-layer.zip {zips['migrations-layer.zip']:,} B (the sample migrations).
 
 Loopback round trip on this machine (`tools/bench/loopback-pingpong.c`):

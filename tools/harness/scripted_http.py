@@ -51,6 +51,9 @@ class ScriptedHTTPServer:
 
     def _serve(self, connection):
         buffered = b""
+        # After a close-delimited answer only our side is shut (as a server's close often is): the
+        # client can still send, and what it sends on the dead connection is recorded.
+        half_closed = False
         with connection:
             connection.settimeout(30)
             while not self._stop.is_set():
@@ -76,6 +79,8 @@ class ScriptedHTTPServer:
                 request = (method, target, headers, body)
                 with self._lock:
                     self.requests.append(request)
+                if half_closed:
+                    continue
                 answer = self._next_answer(request)
                 if answer is None:
                     self._stop.wait(30)
@@ -87,4 +92,4 @@ class ScriptedHTTPServer:
                     return
                 if close_after:
                     connection.shutdown(socket.SHUT_WR)
-                    return
+                    half_closed = True
