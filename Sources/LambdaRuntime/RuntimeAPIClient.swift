@@ -43,10 +43,11 @@ public final class RuntimeAPIClient {
 
     static let userAgent = "staging-refresh-bootstrap/1.0"
 
-    /// The largest body the Runtime API may send: Lambda's 6 MB invocation payload limit, taken as
-    /// the Runtime API enforces it on responses (6 MiB + 100 bytes). A longer event, or a length
-    /// that could not be allocated, is a malformed answer and ends the process with a logged error.
-    public static let maximumBodyBytes = 6 * 1024 * 1024 + 100
+    /// The largest body the Runtime API may send: Lambda's 6 MB invocation payload limit (6 MiB),
+    /// with 1 KiB of headroom so that no event Lambda delivers is refused. A longer body, or a
+    /// length that could not be allocated, is a malformed answer and ends the process with a
+    /// logged error before anything is allocated for it.
+    public static let maximumBodyBytes = 6 * 1024 * 1024 + 1024
 
     /// Waits, without a timeout, for the next invocation: the sandbox is frozen in between.
     public func next() throws(RuntimeAPIError) -> Invocation {

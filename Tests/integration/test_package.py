@@ -1,7 +1,8 @@
-"""`make package`'s output: the zip holds `bootstrap` at its root with mode 755 and the layer holds the SQL
-files under migrations/ (the handler's /opt/migrations); the shipped binary passes the provided.al2023
-check (glibc ≤ 2.34, no libstdc++, NEEDED only glibc) and runs; and the check refuses real binaries that
-need a newer glibc symbol or the shared libstdc++, naming the offender."""
+"""`make package`'s output: the zip holds `bootstrap` at its root with mode 755 and the carried libcurl under
+lib/, and the layer holds the SQL files under migrations/ (the handler's /opt/migrations); the shipped
+binary and library pass the provided.al2023 check (the template's architecture, glibc ≤ 2.34, no libstdc++,
+NEEDED only glibc) and the binary runs; and the check refuses real files that need a newer glibc symbol or
+the shared libstdc++, or are built for another machine, naming the offender."""
 import pathlib
 import stat
 import subprocess
@@ -33,6 +34,36 @@ def test_bootstrap_is_at_the_zip_root_executable_and_is_the_checked_binary(archi
     assert package.problems(unpacked) == []
     help_text = subprocess.run([str(unpacked), "--help"], capture_output=True, text=True, check=True).stdout
     assert "schema-migration" in help_text
+
+
+def test_the_zip_carries_its_libcurl_and_nothing_it_needs_is_left_to_the_image(archives, tmp_path):
+    code, _ = archives
+    assert sorted(code.namelist()) == ["bootstrap", "lib/libcurl-staging-refresh.so"]
+    info = code.getinfo("lib/libcurl-staging-refresh.so")
+    assert stat.S_IMODE(info.external_attr >> 16) == 0o755
+    carried = tmp_path / "libcurl-staging-refresh.so"
+    carried.write_bytes(code.read(info.filename))
+    assert package.problems(carried) == []
+    dynamic = subprocess.run(["readelf", "-d", "-W", str(carried)], capture_output=True, text=True, check=True).stdout
+    assert "Library soname: [libcurl-staging-refresh.so]" in dynamic
+    exported = subprocess.run(["nm", "-D", "--defined-only", str(carried)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[-1] for line in exported.splitlines() if line.strip()]
+    # OpenSSL stays private: only libcurl's API is visible to the process.
+    assert names and all(name.startswith("curl_") for name in names), [n for n in names if not n.startswith("curl_")][:5]
+    assert (DIST / "bootstrap.zip").stat().st_size <= package.ZIP_LIMIT
+
+
+def test_the_check_refuses_another_elf_machine_than_the_templates_declare(tmp_path):
+    assert package.declared_architectures() == {"x86_64"}
+    binary = compile_c(tmp_path, "plain", "int main(void) { return 0; }\n")
+    assert package.problems(binary) == []
+    arm = tmp_path / "arm"
+    data = bytearray(binary.read_bytes())
+    data[18:20] = (183).to_bytes(2, "little")  # EM_AARCH64
+    arm.write_bytes(bytes(data))
+    found = package.problems(arm)
+    assert any(line.startswith("ELF machine arm64: template.yml and serverless.yml declare ['x86_64']") for line in found), found
+    assert package.problems(binary, architectures={"arm64"})[0].startswith("ELF machine x86_64")
 
 
 def test_the_layer_holds_the_migrations_where_the_handler_looks(archives):
