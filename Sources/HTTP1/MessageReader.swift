@@ -56,7 +56,11 @@ public final class MessageReader {
     /// The body the head announces. `readsToClose` is for responses that carry neither length nor
     /// chunking, whose body ends when the server closes.
     public func readBody(of head: MessageHead, readsToClose: Bool = false) throws(HTTPError) -> [UInt8] {
-        switch try Self.framing(of: head) {
+        try readBody(try Self.framing(of: head), readsToClose: readsToClose)
+    }
+
+    public func readBody(_ framing: BodyFraming, readsToClose: Bool = false) throws(HTTPError) -> [UInt8] {
+        switch framing {
         case .chunked:
             return try readChunked()
         case .length(let length):

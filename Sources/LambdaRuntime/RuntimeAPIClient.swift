@@ -140,7 +140,7 @@ public final class RuntimeAPIClient {
         }
         guard let head = try live.reader.readHead() else { throw .closedEarly }
         let framing = try MessageReader.framing(of: head)
-        let responseBody = try live.reader.readBody(of: head, readsToClose: true)
+        let responseBody = try live.reader.readBody(framing, readsToClose: true)
         return (head, responseBody, !head.closesConnection && framing != .untilClose)
     }
 

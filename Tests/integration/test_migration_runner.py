@@ -10,7 +10,7 @@ import pytest
 from harness.data_api import DataAPIServer, migrate_concurrently, migrate_directly
 from harness.postgres_peer import BIN, PostgresServer
 
-# A copy of ../shared/data/pagila-schema.sql (MIT-style licence beside it), so a clean clone tests it too.
+# pagila's schema (its licence beside it), kept in the repository so a clean clone tests it.
 PAGILA = pathlib.Path(__file__).with_name("data") / "pagila-schema.sql"
 
 

@@ -1,7 +1,6 @@
 """update-latest-snapshot-id and restore-from-snapshot through the real Runtime API loop on the
 emulator, against moto with signature checking on; boto3 reads back what they wrote."""
 import json
-import pathlib
 
 import pytest
 
@@ -9,11 +8,10 @@ from harness.aws_fixtures import answer_custom_resource, create_pipeline, pendin
 from harness.moto_peer import MotoServer
 from harness.refresh import invoke, moto_state
 
-SCHEDULED = json.loads((pathlib.Path(__file__).resolve().parents[3] / "shared" / "events" / "scheduled.json").read_text()) \
-    if (pathlib.Path(__file__).resolve().parents[3] / "shared" / "events" / "scheduled.json").exists() else {
-        "version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event", "source": "aws.events",
-        "account": "123456789012", "time": "2026-11-01T02:00:00Z", "region": "us-east-1",
-        "resources": ["arn:aws:events:us-east-1:123456789012:rule/staging-refresh-update-latest"], "detail": {}}
+# The shape of an EventBridge scheduled event, as AWS's Lambda documentation shows it.
+SCHEDULED = {"version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event",
+             "source": "aws.events", "account": "123456789012", "time": "2026-11-01T02:00:00Z", "region": "us-east-1",
+             "resources": ["arn:aws:events:us-east-1:123456789012:rule/staging-refresh-update-latest"], "detail": {}}
 
 PREFIX = "/sr"
 
