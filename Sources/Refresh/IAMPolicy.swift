@@ -60,7 +60,19 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
 
     /// `snapshotKey`: the customer-managed KMS key of encrypted snapshots, which stack mode's restore
     /// must be allowed to grant to RDS.
-    public static func restoreFromSnapshot(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil) -> IAMPolicy {
+    /// The CNAME the stack moves: its hosted zone and record name. Without it the policy allows any
+    /// zone of the account (`hostedzone/*`).
+    public struct CNAME: Sendable {
+        public let hostedZoneID: String
+        public let recordName: String
+
+        public init(hostedZoneID: String, recordName: String) {
+            self.hostedZoneID = hostedZoneID
+            self.recordName = recordName
+        }
+    }
+
+    public static func restoreFromSnapshot(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, cname: CNAME? = nil) -> IAMPolicy {
         var statements = [
             Statement("ReadParameters", ["ssm:GetParameter"],
                       [settings.latestParameter, settings.currentParameter, settings.pipelineNameParameter].map { scope.arn("ssm", "parameter" + $0) }),
@@ -78,7 +90,7 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
             statements.append(Statement("StagingStack", ["cloudformation:DescribeStacks", "cloudformation:UpdateStack",
                                                          "cloudformation:CreateStack", "cloudformation:DeleteStack"],
                                         [scope.arn("cloudformation", "stack/\(stack)/*")]))
-            statements += stackDeployment(settings, stack: stack, scope, snapshotKey: snapshotKey)
+            statements += stackDeployment(settings, stack: stack, scope, snapshotKey: snapshotKey, cname: cname)
         }
         return IAMPolicy(statements: statements)
     }
@@ -106,10 +118,13 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     /// Stack mode: CloudFormation acts with the caller's credentials, so the caller needs what the
     /// staging stack's update does: restore a new DB from the snapshot (tagged as the stack's), move
     /// the CNAME, invoke the migration, and delete the old DB. Changing or deleting a DB is allowed
-    /// only on DBs tagged as that stack's, and never on the source, which is denied outright.
-    static func stackDeployment(_ settings: Settings, stack: String, _ scope: Scope, snapshotKey: String?) -> [Statement] {
+    /// only on DBs that carry CloudFormation's `aws:cloudformation:stack-id` tag of that stack — a
+    /// tag no principal can add — and explicitly denied on every other DB and on the source.
+    static func stackDeployment(_ settings: Settings, stack: String, _ scope: Scope, snapshotKey: String?, cname: CNAME?) -> [Statement] {
         let isCluster = settings.source.isCluster
         let rds = { (resource: String) in scope.arn("rds", resource) }
+        // The stack's id holds a UUID that only CloudFormation knows; its name is ours.
+        let stackID = scope.arn("cloudformation", "stack/\(stack)/*")
         var snapshots = [rds(isCluster ? "cluster-snapshot:*" : "snapshot:*")]
         if let owner = settings.sourceAccountID, owner != scope.account {
             snapshots.append(scope.arn("rds", isCluster ? "cluster-snapshot:*" : "snapshot:*", account: owner))
@@ -128,28 +143,45 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                       isCluster ? [rds("cluster:*"), rds("db:*")] : [rds("db:*")]),
             Statement("ReplaceOnlyTaggedStagingDB", changes,
                       isCluster ? [rds("cluster:*"), rds("cluster-snapshot:*"), rds("db:*")] : [rds("db:*")],
-                      condition: ["StringEquals": ["aws:ResourceTag/staging-refresh:stack": stack]]),
+                      condition: ["StringLike": [createdByStack: stackID]]),
             // These reads have no resource-level permissions in IAM.
             Statement("ReadOnlyWithoutResourceLevelPermissions", ["rds:DescribeEvents", "ec2:DescribeAccountAttributes",
                                                                    "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
                                                                    "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"], ["*"]),
             Statement("ReadVpcAttributes", ["ec2:DescribeVpcAttribute"], [scope.arn("ec2", "vpc/*")]),
-            Statement("MoveStagingCNAME", ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
-                      ["arn:\(scope.partition):route53:::hostedzone/*"]),
+
             Statement("WaitForCNAMEChange", ["route53:GetChange"], ["arn:\(scope.partition):route53:::change/*"]),
             Statement("RunSchemaMigration", ["lambda:InvokeFunction"], [scope.arn("lambda", "function:\(stack)-schema-migration")]),
         ]
+        if let cname {
+            let zone = "arn:\(scope.partition):route53:::hostedzone/\(cname.hostedZoneID)"
+            statements.append(Statement("MoveStagingCNAME", ["route53:ChangeResourceRecordSets"], [zone], condition: [
+                "ForAllValues:StringEquals": ["route53:ChangeResourceRecordSetsNormalizedRecordNames": cname.recordName,
+                                              "route53:ChangeResourceRecordSetsRecordTypes": "CNAME"]]))
+            statements.append(Statement("ReadStagingZone", ["route53:ListResourceRecordSets"], [zone]))
+        } else {
+            statements.append(Statement("MoveStagingCNAME", ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+                                        ["arn:\(scope.partition):route53:::hostedzone/*"]))
+        }
         if let snapshotKey {
             statements.append(Statement("DescribeSnapshotKey", ["kms:DescribeKey"], [snapshotKey]))
             statements.append(Statement("GrantSnapshotKeyToRDS", ["kms:CreateGrant"], [snapshotKey],
                                         condition: ["Bool": ["kms:GrantIsForAWSResource": "true"]]))
         }
+        var others = Statement("OnlyWhatThisStackCreated", changes + ["rds:RemoveTagsFromResource"],
+                               isCluster ? [rds("cluster:*"), rds("db:*")] : [rds("db:*")],
+                               condition: ["StringNotLike": [createdByStack: stackID]])
+        others.effect = "Deny"
+        statements.append(others)
         var deny = Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes,
                              [rds((isCluster ? "cluster:" : "db:") + settings.source.identifier)])
         deny.effect = "Deny"
         statements.append(deny)
         return statements
     }
+
+    /// The condition key of CloudFormation's own mark on what a stack created.
+    static let createdByStack = "aws:ResourceTag/aws:cloudformation:stack-id"
 
     /// Pretty JSON of a policy, or of a map of handler names to policies.
     public static func json(_ value: some Encodable) throws -> String {

@@ -10,6 +10,8 @@ enum IAMPolicyCommand {
         var handler: String?
         var account: String?
         var snapshotKey: String?
+        var hostedZone: String?
+        var recordName: String?
         var rest = arguments[...]
         while let argument = rest.popFirst() {
             switch argument {
@@ -23,6 +25,16 @@ enum IAMPolicyCommand {
                     return fail("--kms-key needs the key's ARN, e.g. --kms-key arn:aws:kms:us-east-1:111122223333:key/1234abcd-…", status: 2)
                 }
                 snapshotKey = value
+            case "--hosted-zone":
+                guard let value = rest.popFirst(), !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
+                    return fail("--hosted-zone needs the Route53 hosted zone id, e.g. --hosted-zone Z0123456789ABCDEFGHIJ", status: 2)
+                }
+                hostedZone = value
+            case "--record-name":
+                guard let value = rest.popFirst(), !value.isEmpty else {
+                    return fail("--record-name needs the CNAME's name, e.g. --record-name db.staging.example.internal", status: 2)
+                }
+                recordName = value.lowercased().hasSuffix(".") ? String(value.lowercased().dropLast()) : value.lowercased()
             case "-h", "--help":
                 print(help)
                 return 0
@@ -32,15 +44,19 @@ enum IAMPolicyCommand {
                 return fail("unexpected '\(argument)'; the handlers with AWS permissions are \(handlers.joined(separator: ", "))", status: 2)
             }
         }
+        guard (hostedZone == nil) == (recordName == nil) else {
+            return fail("--hosted-zone and --record-name go together: the policy narrows the CNAME change to that record of that zone", status: 2)
+        }
+        let cname = hostedZone.flatMap { zone in recordName.map { IAMPolicy.CNAME(hostedZoneID: zone, recordName: $0) } }
         do {
             let environment = Environment.process()
             let region = try Region.resolve(from: environment).name
             let scope = IAMPolicy.Scope(region: region, account: try account ?? callerAccount(environment))
             if let handler {
-                print(try IAMPolicy.json(policy(for: handler, scope, snapshotKey: snapshotKey)))
+                print(try IAMPolicy.json(policy(for: handler, scope, snapshotKey: snapshotKey, cname: cname)))
             } else {
                 var all: [String: IAMPolicy] = [:]
-                for name in handlers { all[name] = try policy(for: name, scope, snapshotKey: snapshotKey) }
+                for name in handlers { all[name] = try policy(for: name, scope, snapshotKey: snapshotKey, cname: cname) }
                 print(try IAMPolicy.json(all))
             }
             return 0
@@ -49,14 +65,14 @@ enum IAMPolicyCommand {
         }
     }
 
-    static func policy(for handler: String, _ scope: IAMPolicy.Scope, snapshotKey: String?) throws -> IAMPolicy {
+    static func policy(for handler: String, _ scope: IAMPolicy.Scope, snapshotKey: String?, cname: IAMPolicy.CNAME?) throws -> IAMPolicy {
         switch handler {
         case "schema-migration":
             return IAMPolicy.schemaMigration(try MigrationSettings(environment: MigrationSettings.processEnvironment()), scope)
         case "update-latest-snapshot-id":
             return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
         default:
-            return IAMPolicy.restoreFromSnapshot(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey)
+            return IAMPolicy.restoreFromSnapshot(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, cname: cname)
         }
     }
 
@@ -72,7 +88,7 @@ enum IAMPolicyCommand {
     }
 
     static let help = """
-    bootstrap iam-policy [HANDLER] [--account ID] [--kms-key ARN]
+    bootstrap iam-policy [HANDLER] [--account ID] [--kms-key ARN] [--hosted-zone ID --record-name NAME]
 
     Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot
     or schema-migration), or an object of all three (which needs the settings of all three), for the
@@ -81,7 +97,10 @@ enum IAMPolicyCommand {
     from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own log
     permissions (logs:CreateLogStream, logs:PutLogEvents on the function's log group) come on top.
     In stack mode the policy also holds what CloudFormation does with the caller's credentials to replace
-    the staging database; --kms-key names the customer-managed key of encrypted snapshots. The CNAME's
-    hosted zone is any (hostedzone/*) here; template.yml narrows it to its zone, record name and type.
+    the staging database. Changing or deleting a database is allowed only on one that carries
+    CloudFormation's aws:cloudformation:stack-id tag of the stack (stack/STACK_NAME/*), and denied on every
+    other. --kms-key names the customer-managed key of encrypted snapshots. --hosted-zone and --record-name
+    narrow the CNAME change to that record (type CNAME) of that zone, as template.yml does; without them
+    any hosted zone of the account is allowed.
     """
 }

@@ -21,7 +21,7 @@ REGION, ACCOUNT = "us-east-1", "123456789012"
 # handler's own calls: the template test checks those.
 DEPLOYMENT_SIDS = {"CreateStagingDB", "ReadStagingDB", "ReplaceOnlyTaggedStagingDB", "ReadOnlyWithoutResourceLevelPermissions",
                    "ReadVpcAttributes", "MoveStagingCNAME", "WaitForCNAMEChange", "RunSchemaMigration", "DescribeSnapshotKey",
-                   "GrantSnapshotKeyToRDS", "NeverWriteTheSource"}
+                   "GrantSnapshotKeyToRDS", "NeverWriteTheSource", "OnlyWhatThisStackCreated", "ReadStagingZone"}
 
 
 @pytest.fixture(scope="module")

@@ -83,6 +83,10 @@ def load(path):
 NO_VALUE = object()
 
 
+def stack_id(stack_name, uuid="5b7f0a50-1a2b-11ef-9c3d-0a1b2c3d4e5f"):
+    return f"arn:aws:cloudformation:us-east-1:{ACCOUNT}:stack/{stack_name}/{uuid}"
+
+
 class Unresolvable(Exception):
     pass
 
@@ -100,7 +104,8 @@ class Stack:
             value = str(overrides.get(name, parameter.get("Default")))
             self.values[name] = value.split(",") if parameter["Type"] == "CommaDelimitedList" else value
         self.pseudo = {"AWS::AccountId": ACCOUNT, "AWS::Region": "us-east-1", "AWS::Partition": "aws",
-                       "AWS::StackName": stack_name, "AWS::URLSuffix": "amazonaws.com"}
+                       "AWS::StackName": stack_name, "AWS::URLSuffix": "amazonaws.com",
+                       "AWS::StackId": stack_id(stack_name)}
 
     def ref(self, name):
         if name == "AWS::NoValue":
@@ -521,6 +526,8 @@ def test_the_template_grants_no_more_than_iam_policy(template, name):
             environment.update(DB_CLUSTER_ARN=f"arn:aws:rds:us-east-1:{ACCOUNT}:cluster:*",
                                DB_SECRET_ARN=stack.values["DatabaseSecretArn"] or SECRET)
         key = ["--kms-key", stack.values["SnapshotKmsKeyArn"]] if stack.values.get("SnapshotKmsKeyArn") else []
+        if stack.values.get("HostedZoneId"):
+            key += ["--hosted-zone", stack.values["HostedZoneId"], "--record-name", stack.values["RecordName"]]
         result = subprocess.run([str(binary("bootstrap")), "iam-policy", function["handler"], "--account", ACCOUNT, *key],
                                 env={"PATH": os.environ["PATH"], "AWS_REGION": "us-east-1", **environment}, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr

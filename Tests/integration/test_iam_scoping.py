@@ -1,0 +1,132 @@
+"""Who may change or delete which database: template.yml's policies and `bootstrap iam-policy`'s, resolved
+for sample stacks and decided by the IAM evaluator (tools/iam/evaluator.py, AWS's documented semantics).
+The staging database this stack created may be replaced; production's cluster and each of its instances,
+another stack's database, and a database the role tagged itself may not; and the mark that grants it is
+one no principal can put on a database."""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools" / "iam"))
+import evaluator  # noqa: E402
+from evaluator import ALLOW, DENY, decide, tag_context  # noqa: E402
+from test_templates import ACCOUNT, SAMPLE_STACKS, Stack, load, stack_id, TEMPLATE  # noqa: E402
+
+STACK = "staging-refresh-dev"
+MARK = "aws:cloudformation:stack-id"
+OURS = {MARK: stack_id(STACK), "aws:cloudformation:stack-name": STACK, "staging-refresh:stack": STACK}
+OTHER_STACK = {MARK: stack_id("billing-staging", "0c1d2e3f-4a5b-11ef-8c9d-0a1b2c3d4e5f"),
+               "aws:cloudformation:stack-name": "billing-staging", "staging-refresh:stack": "billing-staging"}
+# The attack a review found: the role tags production with the tag that used to grant deletion.
+SELF_TAGGED = {"staging-refresh:stack": STACK, "team": "payments"}
+PRODUCTION = {"team": "payments"}
+
+
+def rds(resource):
+    return f"arn:aws:rds:us-east-1:{ACCOUNT}:{resource}"
+
+
+def changes(cluster):
+    return (["rds:ModifyDBCluster", "rds:EnableHttpEndpoint", "rds:DeleteDBCluster"] if cluster else []) + \
+        ["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
+
+
+def targets(cluster, name):
+    """(action, ARN) of every change on a database called `name` (its cluster and two instances)."""
+    instances = [f"db:{name}-instance-1", f"db:{name}-instance-2"] if cluster else [f"db:{name}"]
+    found = []
+    for action in changes(cluster):
+        kinds = [f"cluster:{name}"] if "Cluster" in action or action == "rds:EnableHttpEndpoint" else instances
+        found += [(action, rds(kind)) for kind in kinds]
+    return found
+
+
+@pytest.fixture(scope="module")
+def template():
+    return load(TEMPLATE)
+
+
+def template_policies(template, sample, role):
+    stack = Stack(template, SAMPLE_STACKS[sample], stack_name=STACK)
+    return [document for _, document in stack.policies(role)], stack
+
+
+def iam_policy(stack, handler):
+    from harness.build import binary
+
+    environment = {"RESTORE_MODE": stack.values["RestoreMode"], "STACK_NAME": STACK, "ENGINE": stack.values["Engine"],
+                   "PARAMETER_PREFIX": stack.values["ParameterPrefix"],
+                   ("SOURCE_DB_CLUSTER_IDENTIFIER" if stack.values["SourceKind"] == "cluster" else "SOURCE_DB_INSTANCE_IDENTIFIER"):
+                       stack.values["SourceDBIdentifier"]}
+    result = subprocess.run([str(binary("bootstrap")), "iam-policy", handler, "--account", ACCOUNT],
+                            env={"PATH": os.environ["PATH"], "AWS_REGION": "us-east-1", **environment},
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(result.stdout)]
+
+
+STACK_MODE_SAMPLES = ["defaults", "rds postgres, stack"]
+
+
+@pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
+@pytest.mark.parametrize("source", ["template.yml", "bootstrap iam-policy"])
+def test_only_the_database_this_stack_created_can_be_changed_or_deleted(template, sample, source):
+    policies, stack = template_policies(template, sample, "RestoreFromSnapshotRole")
+    if source == "bootstrap iam-policy":
+        policies = iam_policy(stack, "restore-from-snapshot")
+    cluster = stack.values["SourceKind"] == "cluster"
+    production = stack.values["SourceDBIdentifier"]
+    verdicts = {}
+    for label, name, tags in (("staging", "staging-refresh-dev-stagingdb-1x2y3z", OURS),
+                              ("production", production, PRODUCTION),
+                              ("production tagged by the role", production, SELF_TAGGED),
+                              ("another stack's staging", "billing-staging-stagingdb-9q8w", OTHER_STACK),
+                              ("untagged", "scratch", {})):
+        for action, arn in targets(cluster, name):
+            verdicts[(label, action, arn)] = decide(policies, action, arn, tag_context(tags))
+    allowed = {key for key, verdict in verdicts.items() if verdict == ALLOW}
+    assert {key for key in allowed if key[0] != "staging"} == set(), sorted(allowed)
+    assert all(verdicts[key] == ALLOW for key in verdicts if key[0] == "staging"), \
+        sorted(key for key in verdicts if key[0] == "staging" and verdicts[key] != ALLOW)
+    # Refused by an explicit Deny, not only for want of an Allow: no other policy on the role can undo it.
+    assert all(verdicts[key] == DENY for key in verdicts if key[0] != "staging")
+
+
+@pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
+def test_the_source_is_denied_every_write_by_name_too(template, sample):
+    policies, stack = template_policies(template, sample, "RestoreFromSnapshotRole")
+    kind = "cluster" if stack.values["SourceKind"] == "cluster" else "db"
+    source = rds(f"{kind}:{stack.values['SourceDBIdentifier']}")
+    for action in ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes(kind == "cluster"):
+        assert decide(policies, action, source, tag_context(OURS)) == DENY, action
+
+
+def test_the_data_api_reaches_only_the_cluster_this_stack_created(template):
+    policies, _ = template_policies(template, "aurora-postgresql, everything set", "SchemaMigrationRole")
+    for action in ("rds-data:ExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction"):
+        assert decide(policies, action, rds("cluster:staging-refresh-dev-stagingdb-1x2y3z"), tag_context(OURS)) == ALLOW
+        for tags in (PRODUCTION, SELF_TAGGED, OTHER_STACK, {}):
+            assert decide(policies, action, rds("cluster:prod-db"), tag_context(tags)) != ALLOW, (action, tags)
+
+
+@pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
+def test_the_granting_mark_cannot_be_put_on_a_database(template, sample):
+    policies, stack = template_policies(template, sample, "RestoreFromSnapshotRole")
+    # Every statement that allows a change or a deletion conditions on CloudFormation's aws: tag, and
+    # on nothing a principal could set.
+    granting = [s for document in policies for s in document["Statement"] if s["Effect"] == "Allow"
+                and set(evaluator._as_list(s["Action"])) & set(changes(True))]
+    assert granting
+    for statement in granting:
+        keys = [key for block in statement["Condition"].values() for key in block]
+        assert keys == [f"aws:ResourceTag/{MARK}"], statement
+    # AWS refuses that tag from every principal, whatever a policy allows, and the role may not
+    # remove tags from any database (so not the mark from the staging one either).
+    assert evaluator.tagging_refused_by_aws([MARK])
+    for arn, tags in ((rds("cluster:prod-db"), PRODUCTION), (rds("db:prod-db-instance-1"), PRODUCTION),
+                      (rds("db:staging-refresh-dev-stagingdb-1x2y3z"), OURS)):
+        assert decide(policies, "rds:RemoveTagsFromResource", arn, tag_context(tags)) != ALLOW
