@@ -1,4 +1,3 @@
-import AWSClient
 import FoundationEssentials
 
 /// A CloudFormation custom-resource event (DESIGN.md §7). Property values arrive as strings;
@@ -36,9 +35,30 @@ public struct CustomResourceRequest: Decodable, Sendable {
         object["RequestType"] != nil && object["ResponseURL"] != nil
     }
 
-    /// The ResponseURL without its query (a signature) and userinfo: never logged whole.
-    public var responseURLForLogs: String {
-        Redaction.url(String(ResponseURL.prefix(512)))
+}
+
+/// The fields an answer needs, read on their own: when the rest of an event cannot be read (an
+/// unknown RequestType, ResourceProperties that is not an object), these still let the handler
+/// answer FAILED instead of leaving the stack waiting out CloudFormation's timeout.
+public struct CustomResourceEnvelope: Decodable, Sendable {
+    public let ResponseURL: String
+    public let StackId: String
+    public let RequestId: String
+    public let LogicalResourceId: String
+    /// Kept only when it is a string: a FAILED answer repeats it, so CloudFormation replaces nothing.
+    public let PhysicalResourceId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case ResponseURL, StackId, RequestId, LogicalResourceId, PhysicalResourceId
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        ResponseURL = try container.decode(String.self, forKey: .ResponseURL)
+        StackId = try container.decode(String.self, forKey: .StackId)
+        RequestId = try container.decode(String.self, forKey: .RequestId)
+        LogicalResourceId = try container.decode(String.self, forKey: .LogicalResourceId)
+        PhysicalResourceId = try? container.decodeIfPresent(String.self, forKey: .PhysicalResourceId)
     }
 }
 

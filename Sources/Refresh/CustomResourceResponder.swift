@@ -12,15 +12,17 @@ public struct CustomResourceResponder {
         self.session = session
     }
 
-    public func send(_ response: CustomResourceResponse, to request: CustomResourceRequest, deadline: Deadline, logger: Logger) throws {
+    public func send(_ response: CustomResourceResponse, to responseURL: String, deadline: Deadline, logger: Logger) throws {
+        // The query is a signature and the userinfo a password: neither is ever logged.
+        let urlForLogs = Redaction.url(String(responseURL.prefix(512)))
         let body = try response.encoded()
         let transport: any HTTPTransport
         do {
             transport = try session.httpTransport()
         } catch {
-            throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(request.responseURLForLogs): \(error.message)")
+            throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(urlForLogs): \(error.message)")
         }
-        let put = HTTPRequest(method: "PUT", url: request.ResponseURL,
+        let put = HTTPRequest(method: "PUT", url: responseURL,
                               headers: [("Content-Type", "")], body: body)  // the transport adds Content-Length
         var delay: Int64 = 500
         var attempt = 1
@@ -28,21 +30,21 @@ public struct CustomResourceResponder {
             do {
                 let answer = try transport.send(put, timeoutMilliseconds: Int(max(1_000, min(deadline.remainingMilliseconds, 10_000))))
                 if (200..<300).contains(answer.status) {
-                    logger.info("custom resource answered", ["status": .string(response.Status.rawValue), "url": .string(request.responseURLForLogs)])
+                    logger.info("custom resource answered", ["status": .string(response.Status.rawValue), "url": .string(urlForLogs)])
                     return
                 }
                 guard answer.status >= 500 else {
-                    throw FunctionError(.function, "ResponseRejected", "the ResponseURL \(request.responseURLForLogs) refused the answer with HTTP \(answer.status); it may have expired (pre-signed URLs last 2 hours)")
+                    throw FunctionError(.function, "ResponseRejected", "the ResponseURL \(urlForLogs) refused the answer with HTTP \(answer.status); it may have expired (pre-signed URLs last 2 hours)")
                 }
                 logger.warn("ResponseURL answered HTTP \(answer.status); retrying", ["attempt": .int(Int64(attempt))])
             } catch let error as TransportError {
                 guard error.isRetryable else {
-                    throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(request.responseURLForLogs): \(error.message)")
+                    throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(urlForLogs): \(error.message)")
                 }
                 logger.warn("ResponseURL unreachable: \(error.message); retrying", ["attempt": .int(Int64(attempt))])
             }
             guard deadline.remainingMilliseconds > delay + 1_000, attempt < 6 else {
-                throw FunctionError(.function, "ResponseNotDelivered", "could not PUT the answer to \(request.responseURLForLogs) after \(attempt) attempts")
+                throw FunctionError(.function, "ResponseNotDelivered", "could not PUT the answer to \(urlForLogs) after \(attempt) attempts")
             }
             usleep(UInt32(delay * 1_000))
             delay *= 2

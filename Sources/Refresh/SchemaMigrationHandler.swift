@@ -38,7 +38,10 @@ public struct SchemaMigrationHandler: Handler {
             do {
                 request = try JSONDecoder().decode(CustomResourceRequest.self, from: Data(event))
             } catch let error as DecodingError {
-                throw FunctionError.invalidEvent("a custom-resource event that cannot be answered: \(error.explanation)")
+                guard let envelope = try? JSONDecoder().decode(CustomResourceEnvelope.self, from: Data(event)) else {
+                    throw FunctionError.invalidEvent("a custom-resource event that cannot be answered: \(error.explanation)")
+                }
+                return try refuse(envelope, because: Self.unreadable(error), context: context)
             }
             return try answer(request, context: context)
         }
@@ -83,7 +86,26 @@ public struct SchemaMigrationHandler: Handler {
         context.logger.info("schema-migration \(request.RequestType.rawValue): \(status.rawValue)", ["reason": .string(reason)])
         let response = CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
                                               RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data)
-        try responder.send(response, to: request, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
+        try responder.send(response, to: request.ResponseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
+        return try response.encoded()
+    }
+
+    /// Why an event with a usable envelope cannot be acted on, in words for the stack's events.
+    static func unreadable(_ error: DecodingError) -> String {
+        if case .dataCorrupted(let context) = error, context.codingPath.last?.stringValue == "RequestType" {
+            return "the custom-resource event's RequestType is not Create, Update or Delete; nothing was changed"
+        }
+        return "the custom-resource event cannot be read: \(error.explanation); nothing was changed"
+    }
+
+    /// Exactly one FAILED answer for an event whose envelope is readable but whose request is not.
+    private func refuse(_ envelope: CustomResourceEnvelope, because reason: String, context: Context) throws -> [UInt8] {
+        context.logger.error("schema-migration: \(reason)")
+        let response = CustomResourceResponse(Status: .FAILED, Reason: reason,
+                                              PhysicalResourceId: envelope.PhysicalResourceId ?? "schema-migration:\(envelope.LogicalResourceId)",
+                                              StackId: envelope.StackId, RequestId: envelope.RequestId,
+                                              LogicalResourceId: envelope.LogicalResourceId, Data: nil)
+        try responder.send(response, to: envelope.ResponseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
         return try response.encoded()
     }
 
