@@ -240,6 +240,65 @@ def test_cfn_lint_finds_no_error_or_warning(path):
     assert not matches, "cfn-lint:\n" + "\n".join(str(m) for m in matches)
 
 
+# ---------------------------------------------------------------- order: nothing points at a database that cannot serve
+
+def references(stack, node):
+    """Resource names `node` refers to (Ref, GetAtt, ${...} in Sub), following only the Fn::If branch taken."""
+    found = set()
+    if isinstance(node, list):
+        for item in node:
+            found |= references(stack, item)
+    elif isinstance(node, dict):
+        if len(node) == 1:
+            (function, argument), = node.items()
+            if function == "Fn::If":
+                name, when_true, when_false = argument
+                return references(stack, when_true if stack.condition(name) else when_false)
+            if function == "Ref":
+                return {argument}
+            if function == "Fn::GetAtt":
+                return {argument[0]}
+            if function == "Fn::Sub":
+                text, variables = (argument, {}) if isinstance(argument, str) else argument
+                names = {m.split(".")[0] for m in re.findall(r"\$\{([^}!][^}]*)\}", text)} - set(variables)
+                return names | references(stack, variables)
+        for value in node.values():
+            found |= references(stack, value)
+    return found
+
+
+def depends_on(stack, name, seen=None):
+    """Every resource `name` waits for, directly or through others."""
+    resources = stack.template["Resources"]
+    seen = set() if seen is None else seen
+    resource = resources[name]
+    direct = (references(stack, resource.get("Properties", {})) | set(as_list(resource.get("DependsOn", []))))
+    for other in sorted(direct & set(resources)):
+        if other not in seen and stack.exists(resources[other]):
+            seen.add(other)
+            depends_on(stack, other, seen)
+    return seen
+
+
+@pytest.mark.parametrize("name, overrides", [
+    ("cluster without migrations", {"HostedZoneId": ZONE, "SnapshotIdentifier": "prod-db-2026-11-01"}),
+    ("cluster with migrations", {"HostedZoneId": ZONE, "SnapshotIdentifier": "prod-db-2026-11-01", "DatabaseSecretArn": SECRET}),
+])
+def test_the_cname_and_the_migration_wait_for_the_clusters_instance(template, name, overrides):
+    stack = Stack(template, overrides)
+    assert stack.exists(template["Resources"]["StagingClusterInstance"])
+    assert "StagingClusterInstance" in depends_on(stack, "StagingRecord"), name
+    if stack.exists(template["Resources"]["SchemaMigration"]):
+        assert "StagingClusterInstance" in depends_on(stack, "SchemaMigration")
+        assert "SchemaMigration" in depends_on(stack, "StagingRecord")
+
+
+def test_an_instance_stack_does_not_refer_to_the_cluster_instance(template):
+    stack = Stack(template, SAMPLE_STACKS["rds postgres, stack"])
+    assert depends_on(stack, "StagingRecord") & {"StagingCluster", "StagingClusterInstance", "SchemaMigration"} == set()
+    assert "StagingInstance" in depends_on(stack, "StagingRecord")
+
+
 # ---------------------------------------------------------------- Rules and the sample stacks
 
 @pytest.mark.parametrize("name", SAMPLE_STACKS)
