@@ -101,6 +101,9 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                                   "rds-data:CommitTransaction", "rds-data:RollbackTransaction"], [settings.clusterARN]),
             // The Data API reads the DB user's secret with the caller's permissions.
             Statement("DatabaseSecret", ["secretsmanager:GetSecretValue"], [settings.secretARN]),
+            // A rollback's Update is answered without migrating: the handler reads the status of the
+            // stack the event names, which the settings do not know in advance.
+            Statement("ReadOwnStackStatus", ["cloudformation:DescribeStacks"], [scope.arn("cloudformation", "stack/*")]),
         ])
     }
 

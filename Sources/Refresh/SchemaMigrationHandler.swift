@@ -73,6 +73,8 @@ public struct SchemaMigrationHandler: Handler {
         if request.RequestType == .Delete {
             // Migrations are never rolled back, and a Delete after a failed Create finds nothing to undo.
             reason = "nothing to undo: applied migrations stay in the database"
+        } else if request.RequestType == .Update, stackIsRollingBack(request, context: context) {
+            reason = Self.rollbackReason
         } else {
             do {
                 let summary = try migrate(try settings.get(), context: context)
@@ -88,6 +90,24 @@ public struct SchemaMigrationHandler: Handler {
                                               RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data)
         try responder.send(response, to: request.ResponseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
         return try response.encoded()
+    }
+
+    static let rollbackReason = "the stack is rolling back an update: the migrations are not run again (migrations are never "
+        + "undone; the database keeps what was applied), so the rollback can complete"
+
+    /// CloudFormation rolls a failed update back by sending another Update with the old properties.
+    /// Running the migrations again then would fail again (or meet MySQL's dirty row) and leave the
+    /// stack UPDATE_ROLLBACK_FAILED, which blocks every later refresh. When the stack's status
+    /// cannot be read, the Update is handled like any other.
+    private func stackIsRollingBack(_ request: CustomResourceRequest, context: Context) -> Bool {
+        do {
+            let deadline = Deadline(epochMilliseconds: min(context.deadlineMilliseconds, Clock.epochMilliseconds() + 10_000))
+            let status = try CloudFormation(session: session, deadline: deadline).describeStack(name: request.StackId)?.status
+            return status == "UPDATE_ROLLBACK_IN_PROGRESS"
+        } catch {
+            context.logger.warn("cannot read the stack's status, so the Update migrates as usual: \(error)")
+            return false
+        }
     }
 
     /// Why an event with a usable envelope cannot be acted on, in words for the stack's events.

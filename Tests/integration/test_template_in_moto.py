@@ -2,7 +2,8 @@
 its Custom::SchemaMigration: a stack launched with a snapshot restores the staging cluster, stays
 CREATE_IN_PROGRESS until the migrations are applied and then completes; an update to a newer snapshot
 replaces the cluster, sends the custom resource an Update with the same PhysicalResourceId, moves the
-CNAME to the new cluster and removes the old one."""
+CNAME to the new cluster and removes the old one; a migration that fails on an update rolls the stack back,
+and the rollback's Update is answered without migrating again, so the stack ends UPDATE_ROLLBACK_COMPLETE."""
 import pathlib
 import zipfile
 
@@ -68,3 +69,33 @@ def test_launch_restore_migrate_then_refresh_to_a_newer_snapshot(peers):
     replacement = rds.describe_db_clusters(DBClusterIdentifier=second)["DBClusters"][0]
     assert stack.record() == (stack.parameters['RecordName'], replacement["Endpoint"])
     assert first not in [c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]]
+
+
+def test_a_failed_migration_on_update_rolls_back_to_completion(peers):
+    _, _, _, layer = peers
+    with MotoServer() as moto, PostgresServer(database="app") as postgres, \
+            DataAPIServer([], credentials={moto.access_key_id: moto.secret_access_key}) as api:
+        older, newer, _ = create_production(moto)
+        stack = StagingStack(moto, binary("bootstrap"), layer_zip=layer)
+        stack.deploy(**stack.prepare(postgres.password, postgres.user), SnapshotIdentifier=older)
+        [(_, _, failed)] = answer_migrations(stack, api, postgres)
+        assert not failed and stack.describe()["StackStatus"] == "CREATE_COMPLETE"
+
+        # V1 as recorded no longer matches its file: every run of the migrations now fails.
+        postgres.psql("-c", "UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = '1'")
+        keep = [{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in stack.describe()["Parameters"]
+                if p["ParameterKey"] != "SnapshotIdentifier"]
+        moto.client("cloudformation").update_stack(StackName=stack.name, UsePreviousTemplate=True, Capabilities=["CAPABILITY_NAMED_IAM"],
+                                                   Parameters=keep + [{"ParameterKey": "SnapshotIdentifier", "ParameterValue": newer}])
+        [(update, _, _)] = answer_migrations(stack, api, postgres)
+        answer = custom_resource_responses(moto)[-1]
+        assert update["RequestType"] == "Update" and answer["Status"] == "FAILED" and "V1" in answer["Reason"], answer
+        assert stack.describe()["StackStatus"] == "UPDATE_ROLLBACK_IN_PROGRESS"
+
+        logs = []
+        [(rollback, _, failed)] = answer_migrations(stack, api, postgres, logs=logs)
+        answer = custom_resource_responses(moto)[-1]
+        assert not any("cannot read the stack's status" in line for line in logs), logs
+        assert rollback["RequestType"] == "Update" and rollback["ResourceProperties"] == update["OldResourceProperties"]
+        assert not failed and answer["Status"] == "SUCCESS" and "rolling back" in answer["Reason"], answer
+        assert stack.describe()["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"

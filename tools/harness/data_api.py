@@ -12,8 +12,10 @@ REGION = "us-east-1"
 
 
 class DataAPIServer:
-    def __init__(self, clusters, statement_timeout=45, transaction_idle=180, resuming_calls=0):
-        self.config = {"region": REGION, "credentials": {ACCESS_KEY: SECRET_KEY}, "clusters": clusters,
+    def __init__(self, clusters, statement_timeout=45, transaction_idle=180, resuming_calls=0, credentials=None):
+        """`credentials`: more access keys (id → secret) whose signatures the emulator accepts, e.g. moto's
+        user's, so one process can call moto and the Data API with one set of credentials, as on AWS."""
+        self.config = {"region": REGION, "credentials": {ACCESS_KEY: SECRET_KEY, **(credentials or {})}, "clusters": clusters,
                        "statementTimeoutSeconds": statement_timeout, "transactionIdleSeconds": transaction_idle,
                        "resumingCalls": resuming_calls}
         self.process = None
@@ -59,6 +61,9 @@ class DataAPIServer:
 
         return boto3.client("rds-data", region_name=REGION, endpoint_url=self.endpoint,
                             aws_access_key_id=ACCESS_KEY, aws_secret_access_key=secret_key)
+
+    def trusts(self, access_key_id) -> bool:
+        return access_key_id in self.config["credentials"]
 
     def env(self) -> dict:
         """What bootstrap needs to reach this emulator."""

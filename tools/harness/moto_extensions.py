@@ -247,8 +247,17 @@ def queue_custom_resource_update(resource, properties, region_name):
     event = _custom_resource_event("Update", resource, properties, region_name)
     event["PhysicalResourceId"] = resource.physical_id if getattr(resource, "physical_id", None) else resource.resource_name
     event["OldResourceProperties"] = resource.properties
+    resource.rollback_properties = resource.properties  # what a rollback of this update sends back
     resource.properties = properties
     _custom_resource_requests.append(event)
+
+
+def queue_custom_resource_rollback(resource, region_name):
+    """The Update a failed stack update sends each updated custom resource while it rolls back: the
+    previous properties again, and the failed ones as OldResourceProperties ("If the update fails and
+    CloudFormation rolls back, it sends an Update request with the previous properties":
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/crpg-ref-requesttypes-update.html)."""
+    queue_custom_resource_update(resource, resource.rollback_properties, region_name)
 
 
 def custom_resource_requests(request, full_url, headers):
@@ -272,7 +281,7 @@ def process_cfn_response(self):
         stack = self.cloudformation_backend.get_stack(body.get("StackId", ""))
     except Exception:  # noqa: BLE001 - moto raises its ValidationError for an unknown stack
         return 200, {"status": 200}, json.dumps("{}")
-    if stack.status == "UPDATE_IN_PROGRESS":
+    if stack.status in ("UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS"):
         moto_stack_updates.answer_update(stack, body)
         return 200, {"status": 200}, json.dumps("{}")
     if stack.status != "CREATE_IN_PROGRESS":
@@ -497,7 +506,7 @@ def install():
     _install_cloudformation()
     _install_call_record()
     _install_control()
-    moto_stack_updates.install(queue_custom_resource_update)
+    moto_stack_updates.install(queue_custom_resource_update, queue_custom_resource_rollback)
 
 
 def serve(host: str = "127.0.0.1"):

@@ -19,8 +19,11 @@ What moto lacks, and what this adds:
   at creation and fails with a KeyError).
 - Custom resources on update: an Update event (with PhysicalResourceId and OldResourceProperties) joins the
   queue moto_extensions hands out, and the stack stays UPDATE_IN_PROGRESS until it is answered: SUCCESS
-  completes it, FAILED ends in UPDATE_ROLLBACK_COMPLETE. Resources are not rolled back: moto keeps what the
-  update made.
+  completes it. FAILED starts a rollback as CloudFormation's: UPDATE_ROLLBACK_IN_PROGRESS, and each custom
+  resource the update changed gets another Update with its previous properties; when they all answer
+  SUCCESS the stack is UPDATE_ROLLBACK_COMPLETE, a FAILED one leaves it UPDATE_ROLLBACK_FAILED (AWS:
+  "Monitor and roll back stack operations", continue-update-rollback). Other resources are not rolled
+  back: moto keeps what the update made.
 """
 import re
 
@@ -214,6 +217,7 @@ def _staged_update(self, template, parameters):
 
 
 _queue_update = []  # moto_extensions' function that queues an Update event (set by install)
+_queue_rollback = []  # and the one that queues a rollback's Update
 
 
 def update_custom_resource(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
@@ -229,17 +233,35 @@ def stack_update(self, *args, **kwargs):
 
 
 def answer_update(stack, body):
-    """A custom resource's answer during an update: FAILED ends it, the last SUCCESS completes it."""
+    """A custom resource's answer during an update or its rollback: FAILED during the update starts the
+    rollback, FAILED during the rollback leaves UPDATE_ROLLBACK_FAILED, the last SUCCESS completes either."""
+    rolling_back = stack.status == "UPDATE_ROLLBACK_IN_PROGRESS"
+    resource = stack.custom_resources.get(body.get("LogicalResourceId"))
     if body.get("Status") != "SUCCESS":
-        stack.status = "UPDATE_ROLLBACK_COMPLETE"
-        stack.status_reason = f"The following resource(s) failed to update: [{body.get('LogicalResourceId')}]. {body.get('Reason', '')}"
-    else:
-        resource = stack.custom_resources.get(body.get("LogicalResourceId"))
-        if resource is not None:
-            resource.set_data(body.get("Data") or {})
-        if any(not r.is_created() for r in stack.custom_resources.values()):
+        if rolling_back:
+            stack.status = "UPDATE_ROLLBACK_FAILED"
+            stack.status_reason = f"The following resource(s) failed to update: [{body.get('LogicalResourceId')}]. {body.get('Reason', '')}"
+            stack._add_stack_event(stack.status)
             return
-        stack.status = "UPDATE_COMPLETE"
+        stack.status = "UPDATE_ROLLBACK_IN_PROGRESS"
+        stack.status_reason = f"The following resource(s) failed to update: [{body.get('LogicalResourceId')}]. {body.get('Reason', '')}"
+        stack._add_stack_event(stack.status)
+        updated = [r for r in stack.custom_resources.values() if getattr(r, "rollback_properties", None) is not None]
+        for each in updated:
+            each._finished = False
+            _queue_rollback[0](each, stack.region_name)
+            each.rollback_properties = None
+        if not updated:
+            stack.status = "UPDATE_ROLLBACK_COMPLETE"
+            stack._add_stack_event(stack.status)
+        return
+    if resource is not None:
+        resource.set_data(body.get("Data") or {})
+    if any(not r.is_created() for r in stack.custom_resources.values()):
+        return
+    for each in stack.custom_resources.values():
+        each.rollback_properties = None
+    stack.status = "UPDATE_ROLLBACK_COMPLETE" if rolling_back else "UPDATE_COMPLETE"
     stack._add_stack_event(stack.status)
 
 
@@ -265,11 +287,13 @@ _original_create_db_instance = DBInstance.create_from_cloudformation_json
 _original_stack_update = Stack.update
 
 
-def install(queue_update):
-    """queue_update(resource, new properties, region) hands an Update event to the harness."""
+def install(queue_update, queue_rollback):
+    """queue_update(resource, new properties, region) hands an Update event to the harness;
+    queue_rollback(resource, region) the Update of a rollback."""
     from moto.cloudformation.custom_model import CustomModel
 
     _queue_update[:] = [queue_update]
+    _queue_rollback[:] = [queue_rollback]
     assert StagingDBCluster in CloudFormationModel.__subclasses__()
     DBInstance.create_from_cloudformation_json = classmethod(create_db_instance)
     DBInstance.update_from_cloudformation_json = classmethod(update_db_instance)

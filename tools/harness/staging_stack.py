@@ -126,7 +126,10 @@ def answer_migrations(stack, api, database_server, logs=None):
             entry = DataAPIServer.cluster_for(database_server)
             entry.update(resourceArn=properties["ClusterArn"], secretArn=properties["SecretArn"])
             api.add_cluster(entry)
-            result, failed = stack.invoke("schema-migration", event, env={**api.env(), "MIGRATIONS_DIR": f"{opt}/migrations"},
+            # With moto's key trusted by the emulator the function keeps one set of credentials, as on
+            # AWS, and can read its stack from moto too.
+            reach = {"AWS_ENDPOINT_URL_RDS_DATA": api.endpoint} if api.trusts(stack.moto.access_key_id) else api.env()
+            result, failed = stack.invoke("schema-migration", event, env={**reach, "MIGRATIONS_DIR": f"{opt}/migrations"},
                                           logs=logs)
             answers.append((event, result, failed))
     return answers
