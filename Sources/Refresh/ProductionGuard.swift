@@ -15,8 +15,12 @@ enum ProductionGuard {
             targets.append(("PARAMETER_PREFIX", String(segment)))
         }
         for (name, value) in targets where value?.lowercased() == source {
+            // The suggestion must itself be valid: a prefix keeps its other segments and its slashes.
+            let suggestion = name == "PARAMETER_PREFIX"
+                ? "/" + settings.parameterPrefix.split(separator: "/").map { $0.lowercased() == source ? "staging-\($0)" : String($0) }.joined(separator: "/")
+                : "staging-\(sourceName)"
             throw FunctionError(.function, "ProductionGuard",
-                                "\(name) names the production database '\(sourceName)'; this function writes to what \(name) names, so it must be a staging resource, e.g. \(name)=staging-\(sourceName)")
+                                "\(name) names the production database '\(sourceName)'; this function writes to what \(name) names, so it must be a staging resource, e.g. \(name)=\(suggestion)")
         }
     }
 }

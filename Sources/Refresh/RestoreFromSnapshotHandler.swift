@@ -20,6 +20,10 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
     public static func make() throws -> RestoreFromSnapshotHandler {
         let settings = try SettingsSource.process()
         try Settings.validateAtInit(settings)
+        if settings.value("SOURCE_DB_CLUSTER_IDENTIFIER") != nil || settings.value("SOURCE_DB_INSTANCE_IDENTIFIER") != nil {
+            let checked = try Settings(settings)
+            if checked.restoreMode == .stack { _ = try checked.requiredStackName() }
+        }
         return RestoreFromSnapshotHandler(settings: settings, session: try AWSSession())
     }
 
@@ -65,6 +69,9 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             }
             snapshot = latest.Value
         }
+        if settings.migrationsEnabled {
+            try checkDataAPI(snapshot, settings: settings, deadline: deadline)
+        }
         let current = try ssm.getParameter(name: settings.currentParameter)
         let changed = current?.Value != snapshot || event.force
         var plan: [PlannedCall] = []
@@ -84,7 +91,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             plan.append(PlannedCall("codepipeline:StartPipelineExecution", ["name": name, "clientRequestToken": token]))
             output.pipelineName = name
         case .stack:
-            let name = settings.stackName!
+            let name = try settings.requiredStackName()
             let existing = try CloudFormation(session: session, deadline: deadline).describeStack(name: name)
             let step = try stackStep(name, existing, settings: settings)
             var updated: CloudFormation.Stack?
@@ -158,6 +165,22 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             throw FunctionError(.function, "SnapshotNotAvailable", "snapshot \(QuotedInput.quote(requested)) is \(found.status), not available; wait for it or name another")
         }
         return SnapshotSelection.reference(to: found)
+    }
+
+    /// Migrations run through the Data API: a snapshot whose engine version lacks it would restore,
+    /// then fail the migration and roll the refresh back. Refused before anything is written.
+    private func checkDataAPI(_ snapshot: String, settings: Settings, deadline: Deadline) throws {
+        var all = settings
+        all.snapshotTypes = Settings.allTypes
+        let snapshots = try SnapshotCatalog(rds: RDS(session: session, deadline: deadline)).snapshots(for: all)
+        guard let found = snapshots.first(where: { SnapshotSelection.reference(to: $0) == snapshot || $0.identifier == snapshot || $0.arn == snapshot }) else {
+            throw FunctionError(.function, "SnapshotNotFound",
+                                "snapshot \(QuotedInput.quote(snapshot)) is not one of \(settings.source.identifier)'s snapshots visible to this account, so its engine version cannot be checked for the RDS Data API; nothing was changed")
+        }
+        if let problem = DataAPISupport.problem(engine: found.engine, version: found.engineVersion) {
+            throw FunctionError(.function, "DataAPIUnsupported",
+                                "snapshot \(found.identifier) cannot run the migrations: \(problem). Upgrade production's engine version, or turn migrations off (clear DatabaseSecretArn); nothing was changed")
+        }
     }
 
     private func pipelineName(_ settings: Settings, _ ssm: SSM) throws -> String {

@@ -29,11 +29,14 @@ public struct Settings: Sendable, Equatable {
     public var stackName: String?
     public var stagingDBIdentifier: String?
     public var stackTemplate: String?
+    /// The stack runs schema-migration through the RDS Data API: a snapshot must be of an engine
+    /// version that has it.
+    public var migrationsEnabled: Bool
 
     public static let names = [
         "SOURCE_DB_CLUSTER_IDENTIFIER", "SOURCE_DB_INSTANCE_IDENTIFIER", "SOURCE_ACCOUNT_ID", "SNAPSHOT_TYPES",
         "ENGINE", "ENGINE_VERSION", "PARAMETER_PREFIX", "RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE",
-        "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE",
+        "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED",
     ]
 
     public static let documentation: [(name: String, meaning: String)] = [
@@ -44,15 +47,18 @@ public struct Settings: Sendable, Equatable {
         ("ENGINE", "engine the snapshot must have, e.g. aurora-postgresql (default: any)"),
         ("ENGINE_VERSION", "engine version prefix, e.g. 15 or 15.4 (default: any)"),
         ("PARAMETER_PREFIX", "SSM prefix (default /staging-refresh)"),
-        ("RESTORE_MODE", "pipeline or stack (default pipeline)"),
+        ("RESTORE_MODE", "stack or pipeline (default stack)"),
         ("PIPELINE_NAME", "pipeline to start (default: SSM <prefix>/pipeline-name)"),
         ("PIPELINE_VARIABLE", "pipeline variable that receives the snapshot, e.g. SNAPSHOT (default: none)"),
         ("STACK_NAME", "stack mode: the staging DB stack, e.g. staging-db"),
         ("STAGING_DB_IDENTIFIER", "stack mode: the staging DB's identifier, e.g. staging-db"),
         ("STACK_TEMPLATE", "stack mode: template path (default templates/staging-db.yml beside the binary)"),
+        ("MIGRATIONS_ENABLED", "true when the staging DB runs migrations through the RDS Data API: snapshots of engine versions without it are refused (default false)"),
     ]
 
     static let allTypes = ["automated", "manual", "shared"]
+    /// template.yml's and serverless.yml's default too (a test keeps them equal).
+    public static let defaultRestoreMode = RestoreMode.stack
 
     /// Reads and checks every setting. Errors name the setting, where its value came from and an
     /// example of a good one.
@@ -102,8 +108,16 @@ public struct Settings: Sendable, Equatable {
         else {
             throw bad("PARAMETER_PREFIX", "must start with / and hold only letters, digits, / _ . -", example: "/staging-refresh")
         }
+        // SSM's own rules for parameter names, refused here rather than by PutParameter later.
+        guard !parameterPrefix.contains("//") else {
+            throw bad("PARAMETER_PREFIX", "has an empty segment (//), which SSM refuses in a parameter name", example: "/staging-refresh")
+        }
+        let first = parameterPrefix.dropFirst().prefix { $0 != "/" }.lowercased()
+        guard !first.hasPrefix("aws"), !first.hasPrefix("ssm") else {
+            throw bad("PARAMETER_PREFIX", "starts with aws or ssm, which SSM reserves for its own parameters", example: "/staging-refresh")
+        }
 
-        let mode = source.value("RESTORE_MODE")?.value ?? "pipeline"
+        let mode = source.value("RESTORE_MODE")?.value ?? Self.defaultRestoreMode.rawValue
         guard let restoreMode = RestoreMode(rawValue: mode) else {
             throw bad("RESTORE_MODE", "must be pipeline or stack", example: "pipeline")
         }
@@ -113,13 +127,24 @@ public struct Settings: Sendable, Equatable {
         stackName = source.value("STACK_NAME")?.value
         stagingDBIdentifier = source.value("STAGING_DB_IDENTIFIER")?.value
         stackTemplate = source.value("STACK_TEMPLATE")?.value
-        if restoreMode == .stack && stackName == nil {
-            throw FunctionError(.function, "InvalidConfiguration", "RESTORE_MODE=stack needs STACK_NAME, the staging database's stack, e.g. STACK_NAME=staging-db")
+        switch source.value("MIGRATIONS_ENABLED")?.value ?? "false" {
+        case "true": migrationsEnabled = true
+        case "false": migrationsEnabled = false
+        default: throw bad("MIGRATIONS_ENABLED", "must be true or false", example: "true")
         }
         if let staging = stagingDBIdentifier, !Self.isIdentifier(staging) {
             throw bad("STAGING_DB_IDENTIFIER", "is not an RDS identifier", example: "staging-db")
         }
         try ProductionGuard.check(self)
+    }
+
+    /// restore-from-snapshot's target in stack mode (the default): only that handler needs it.
+    public func requiredStackName() throws(FunctionError) -> String {
+        guard let stackName else {
+            throw FunctionError(.function, "InvalidConfiguration",
+                                "RESTORE_MODE=stack (the default) needs STACK_NAME, the staging database's stack, e.g. STACK_NAME=staging-db; or set RESTORE_MODE=pipeline")
+        }
+        return stackName
     }
 
     public var latestParameter: String { parameterPrefix + "/latest-snapshot-id" }

@@ -42,12 +42,19 @@ enum ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FunctionError(.runtime, "InvalidConfiguration", "\(path) exists but cannot be read")
         }
+        let values: [String: String]
         do {
-            return try JSONDecoder().decode([String: String].self, from: data)
+            values = try JSONDecoder().decode([String: String].self, from: data)
         } catch {
             throw FunctionError(.runtime, "InvalidConfiguration",
                                 "\(path) must be a JSON object of setting names to strings, e.g. {\"PARAMETER_PREFIX\": \"/staging-refresh\"}")
         }
+        // As in an event's config: a misspelt name would otherwise be ignored without a word.
+        if let unknown = values.keys.sorted().first(where: { !Settings.names.contains($0) }) {
+            throw FunctionError(.runtime, "InvalidConfiguration",
+                                "\(path) has an unknown setting \(QuotedInput.quote(unknown)); the settings are \(Settings.names.joined(separator: ", "))")
+        }
+        return values
     }
 
     private static func executableDirectory() -> String {

@@ -101,7 +101,8 @@ def test_update_latest_snapshot_id_calls_only_what_its_policy_allows(moto):
 
 
 def test_restore_in_pipeline_mode_calls_only_what_its_policy_allows(moto):
-    settings = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": "/iam-pipeline", "PIPELINE_NAME": "staging-db-deploy"}
+    settings = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": "/iam-pipeline", "PIPELINE_NAME": "staging-db-deploy",
+                "RESTORE_MODE": "pipeline"}
     moto.client("ssm").put_parameter(Name="/iam-pipeline/latest-snapshot-id", Value="prod-1", Type="String")
     # The manual override lists snapshots too.
     pairs = run_and_record(moto, "restore-from-snapshot", {"snapshot": "prod-1"}, settings)

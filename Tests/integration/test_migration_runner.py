@@ -118,3 +118,16 @@ def test_a_resuming_serverless_cluster_is_waited_for(peers, tmp_path):
         status, summary = migrate((postgres, waking, cluster), tmp_path, "resuming")
     assert status == 0, summary
     assert summary["applied"] == ["1"]
+
+
+def test_a_refused_password_says_how_to_fix_it_for_scram(peers, tmp_path):
+    # PostgreSQL 15 here stores passwords as scram-sha-256, as Aurora PostgreSQL 14+ does; a user whose
+    # password the server refuses gets the same FATAL the Data API passes on.
+    postgres, _, cluster = peers
+    wrong = {**cluster, "resourceArn": cluster["resourceArn"] + "-wrong-password", "password": "not-the-password"}
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (x int);")
+    with DataAPIServer([wrong]) as api:
+        status, error = migrate_directly(api, wrong, tmp_path, postgres.database)
+    assert status == 1
+    assert "password authentication failed" in error["errorMessage"]
+    assert "scram-sha-256" in error["errorMessage"] and "ALTER ROLE" in error["errorMessage"], error

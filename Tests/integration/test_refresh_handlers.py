@@ -28,7 +28,7 @@ def moto():
 
 
 def settings(**extra):
-    values = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": PREFIX}
+    values = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": PREFIX, "RESTORE_MODE": "pipeline"}
     values.update(extra)
     return values
 
@@ -238,3 +238,26 @@ def test_restore_in_stack_mode_create_update_noop_busy_and_rollback(moto, tmp_pa
     assert cloudformation.describe_stacks(StackName="staging-busy")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
     assert ssm.get_parameter(Name="/sr-busy/restored-from")["Parameter"]["Value"] == "prod-2"
     assert ssm_value(moto, f"{prefix}/current-snapshot-id")[0] == "prod-2"
+
+
+def test_with_migrations_a_snapshot_without_the_data_api_is_refused_before_anything_changes(moto, tmp_path):
+    prefix = "/sr-data-api"
+    rds = moto.client("rds")
+    # Aurora PostgreSQL 15.2: the Data API starts with 15.3 in the 15 line.
+    rds.create_db_cluster(DBClusterIdentifier="old-prod", Engine="aurora-postgresql", EngineVersion="15.2",
+                          MasterUsername="admin", MasterUserPassword="password123")
+    rds.create_db_cluster_snapshot(DBClusterIdentifier="old-prod", DBClusterSnapshotIdentifier="old-prod-1")
+    template = tmp_path / "staging-db.json"
+    template.write_text(STACK_TEMPLATE)
+    config = settings(SOURCE_DB_CLUSTER_IDENTIFIER="old-prod", PARAMETER_PREFIX=prefix, RESTORE_MODE="stack",
+                      STACK_NAME="staging-old", STACK_TEMPLATE=str(template), MIGRATIONS_ENABLED="true")
+    moto.client("ssm").put_parameter(Name=f"{prefix}/latest-snapshot-id", Value="old-prod-1", Type="String")
+    before = moto_state(moto)
+    result, failed, _ = invoke(moto, "restore-from-snapshot", {}, config)
+    assert failed and result["errorType"] == "Function.DataAPIUnsupported", result
+    assert "Aurora PostgreSQL 15.2 has no RDS Data API; it needs 15.3 or later" in result["errorMessage"]
+    assert "nothing was changed" in result["errorMessage"]
+    assert moto_state(moto) == before
+    # The same snapshot without migrations restores as before.
+    result, failed, _ = invoke(moto, "restore-from-snapshot", {"dryRun": True}, {**config, "MIGRATIONS_ENABLED": "false"})
+    assert not failed and result["plan"][-1]["call"] == "cloudformation:CreateStack", result

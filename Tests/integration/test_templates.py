@@ -313,6 +313,8 @@ def test_sample_stack_is_valid_input(template, name):
     ({"Engine": "postgres"}, "ClustersAreAurora"),
     ({"RestoreMode": "pipeline"}, "PipelineModeNeedsPipelineName"),
     ({"SourceKind": "instance", "Engine": "mysql", "DatabaseSecretArn": SECRET}, "MigrationsNeedAurora"),
+    ({"DatabaseSecretArn": SECRET, "StagingInstanceClass": "db.t4g.medium"}, "DataAPINeedsNoTClass"),
+    ({"DatabaseSecretArn": SECRET, "StagingInstanceClass": "db.t3.large"}, "DataAPINeedsNoTClass"),
 ])
 def test_rules_refuse_inconsistent_input(template, overrides, rule):
     assert Stack(template, overrides).rule_failures() == [rule]
@@ -604,3 +606,49 @@ def test_the_template_grants_no_more_than_iam_policy(template, name):
                                    for s in allowed for a in s["Action"] for r in s["Resource"]):
                             extra.append(f"{policy}: {action} on {resource}")
         assert not extra, f"{function['handler']}: template.yml grants more than bootstrap iam-policy prints:\n  " + "\n  ".join(extra)
+
+
+# ---------------------------------------------------------------- a staging database the Data API can serve
+
+def prop(stack, name, key):
+    """One property of a resource, resolved (NO_VALUE when absent)."""
+    properties = stack.template["Resources"][name]["Properties"]
+    return stack.resolve(properties[key]) if key in properties else NO_VALUE
+
+
+def test_with_migrations_the_default_class_is_serverless_and_the_data_api_is_on(template):
+    stack = Stack(template, {"DatabaseSecretArn": SECRET, "SnapshotIdentifier": "prod-db-2026-11-01"})
+    assert stack.rule_failures() == [] and stack.constraint_failures() == []
+    assert prop(stack, "StagingClusterInstance", "DBInstanceClass") == "db.serverless"
+    assert prop(stack, "StagingCluster", "EnableHttpEndpoint") is True
+    assert prop(stack, "StagingCluster", "ServerlessV2ScalingConfiguration") == {"MinCapacity": "0.5", "MaxCapacity": "4"}
+
+
+def test_without_migrations_the_data_api_stays_off(template):
+    stack = Stack(template, {"SnapshotIdentifier": "prod-db-2026-11-01", "StagingMinCapacity": "0"})
+    assert prop(stack, "StagingCluster", "EnableHttpEndpoint") is NO_VALUE
+    assert prop(stack, "StagingCluster", "ServerlessV2ScalingConfiguration")["MinCapacity"] == "0"
+    instance = Stack(template, {**SAMPLE_STACKS["rds postgres, stack"]})
+    assert prop(instance, "StagingInstance", "DBInstanceClass") == "db.t4g.medium"
+
+
+@pytest.mark.parametrize("instance_class", ["db.serverless", "db.r6g.large", ""])
+def test_classes_the_data_api_runs_on_pass_the_rules(template, instance_class):
+    stack = Stack(template, {"DatabaseSecretArn": SECRET, "StagingInstanceClass": instance_class})
+    assert stack.rule_failures() == [] and stack.constraint_failures() == []
+
+
+def test_the_restore_function_knows_when_migrations_need_the_data_api(template):
+    on = template_functions(template, Stack(template, {"DatabaseSecretArn": SECRET}))
+    off = template_functions(template, Stack(template, {}))
+    name = "RestoreFromSnapshotLambdaFunction"
+    assert Stack(template, {"DatabaseSecretArn": SECRET}).resolve(on[name]["environment"]["MIGRATIONS_ENABLED"]) == "true"
+    assert Stack(template, {}).resolve(off[name]["environment"]["MIGRATIONS_ENABLED"]) == "false"
+
+
+def test_restore_mode_has_one_default_in_code_template_and_serverless(template, serverless):
+    from harness.build import binary
+
+    documented = subprocess.run([str(binary("bootstrap")), "invoke", "--help"], capture_output=True, text=True).stdout
+    code_default = re.search(r"RESTORE_MODE\s+stack or pipeline \(default (\w+)\)", documented).group(1)
+    assert template["Parameters"]["RestoreMode"]["Default"] == code_default == dig(serverless, "params.default.restoreMode")

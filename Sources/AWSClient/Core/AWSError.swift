@@ -61,6 +61,10 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible, Equatable 
             "The temporary credentials or the request time expired: refresh the session token, and check the clock"
         case "AccessDenied", "AccessDeniedException":
             "The role lacks this permission: run 'bootstrap iam-policy' for the policy each handler needs"
+        case _ where service == "RDS Data" && message.contains("password authentication failed"):
+            "The database refused the secret's user and password. On Aurora PostgreSQL 14 and later the Data API signs in "
+                + "only with scram-sha-256 passwords: if the user's password is stored as md5, run SET password_encryption = "
+                + "'scram-sha-256' and set it again (ALTER ROLE <user> PASSWORD '...'), then check that the secret holds it"
         default:
             nil
         }
