@@ -87,12 +87,44 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                                         [scope.arn("codepipeline", settings.pipelineName ?? "*")]))
         case .stack:
             let stack = settings.stackName ?? "*"
-            statements.append(Statement("StagingStack", ["cloudformation:DescribeStacks", "cloudformation:UpdateStack",
-                                                         "cloudformation:CreateStack", "cloudformation:DeleteStack"],
-                                        [scope.arn("cloudformation", "stack/\(stack)/*")]))
-            statements += stackDeployment(settings, stack: stack, scope, snapshotKey: snapshotKey, cname: cname)
+            let stackARN = scope.arn("cloudformation", "stack/\(stack)/*")
+            guard let role = settings.stackRoleARN else {
+                // No service role: CloudFormation acts with this function's own credentials.
+                statements.append(Statement("StagingStack", ["cloudformation:DescribeStacks", "cloudformation:UpdateStack",
+                                                             "cloudformation:CreateStack", "cloudformation:DeleteStack"], [stackARN]))
+                statements += stackDeployment(settings, stack: stack, scope, snapshotKey: snapshotKey, cname: cname)
+                return IAMPolicy(statements: statements)
+            }
+            // CloudFormation acts with the service role; the function may change the stack only
+            // with that role and holds no RDS write of its own.
+            statements.append(Statement("ReadStagingStack", ["cloudformation:DescribeStacks"], [stackARN]))
+            statements.append(Statement("StagingStackWithItsRole", ["cloudformation:UpdateStack", "cloudformation:CreateStack",
+                                                                     "cloudformation:DeleteStack"], [stackARN],
+                                        condition: ["ArnEquals": ["cloudformation:RoleArn": role]]))
+            statements.append(Statement("PassStackUpdateRole", ["iam:PassRole"], [role],
+                                        condition: ["StringEquals": ["iam:PassedToService": "cloudformation.amazonaws.com"]]))
+            statements.append(sourceDeny(settings, scope))
         }
         return IAMPolicy(statements: statements)
+    }
+
+    /// The service role CloudFormation acts with in stack mode (template.yml's StackUpdateRole):
+    /// what the staging stack's update does.
+    public static func stackUpdateRole(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, cname: CNAME? = nil) -> IAMPolicy {
+        var reads = snapshotReads(settings, scope)
+        reads.resources.removeFirst()  // the snapshots only: CloudFormation does not list the source's
+        return IAMPolicy(statements: [reads] + stackDeployment(settings, stack: settings.stackName ?? "*", scope, snapshotKey: snapshotKey, cname: cname))
+    }
+
+    static func sourceDeny(_ settings: Settings, _ scope: Scope) -> Statement {
+        let isCluster = settings.source.isCluster
+        let changes = isCluster
+            ? ["rds:ModifyDBCluster", "rds:EnableHttpEndpoint", "rds:DeleteDBCluster", "rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
+            : ["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
+        var deny = Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes,
+                             [scope.arn("rds", (isCluster ? "cluster:" : "db:") + settings.source.identifier)])
+        deny.effect = "Deny"
+        return deny
     }
 
     public static func schemaMigration(_ settings: MigrationSettings, _ scope: Scope) -> IAMPolicy {
@@ -176,10 +208,7 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                                condition: ["StringNotLike": [createdByStack: stackID]])
         others.effect = "Deny"
         statements.append(others)
-        var deny = Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes,
-                             [rds((isCluster ? "cluster:" : "db:") + settings.source.identifier)])
-        deny.effect = "Deny"
-        statements.append(deny)
+        statements.append(sourceDeny(settings, scope))
         return statements
     }
 

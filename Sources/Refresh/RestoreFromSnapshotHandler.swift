@@ -130,10 +130,12 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             let cloudFormation = CloudFormation(session: session, deadline: deadline)
             switch stack.step {
             case .create(let templateBody):
-                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters, capabilities: Self.capabilities)
+                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters,
+                                                               capabilities: Self.capabilities, roleARN: settings.stackRoleARN)
                 output.stackAction = "created"
             case .update(let template):
-                switch try cloudFormation.updateStack(name: stack.name, template: template, parameters: stack.parameters, capabilities: Self.capabilities) {
+                switch try cloudFormation.updateStack(name: stack.name, template: template, parameters: stack.parameters,
+                                                      capabilities: Self.capabilities, roleARN: settings.stackRoleARN) {
                 case .started(let id):
                     output.stackId = id
                     output.stackAction = "updated"
@@ -141,9 +143,10 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
                     output.stackAction = "unchanged"
                 }
             case .recreate(let templateBody):
-                try cloudFormation.deleteStack(name: stack.name)
+                try cloudFormation.deleteStack(name: stack.name, roleARN: settings.stackRoleARN)
                 try waitUntilGone(stack.name, cloudFormation, context: context)
-                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters, capabilities: Self.capabilities)
+                output.stackId = try cloudFormation.createStack(name: stack.name, templateBody: templateBody, parameters: stack.parameters,
+                                                               capabilities: Self.capabilities, roleARN: settings.stackRoleARN)
                 output.stackAction = "recreated"
             }
         }

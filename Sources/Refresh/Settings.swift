@@ -32,11 +32,14 @@ public struct Settings: Sendable, Equatable {
     /// The stack runs schema-migration through the RDS Data API: a snapshot must be of an engine
     /// version that has it.
     public var migrationsEnabled: Bool
+    /// Stack mode: the service role CloudFormation acts with on the updates this function starts.
+    public var stackRoleARN: String?
 
     public static let names = [
         "SOURCE_DB_CLUSTER_IDENTIFIER", "SOURCE_DB_INSTANCE_IDENTIFIER", "SOURCE_ACCOUNT_ID", "SNAPSHOT_TYPES",
         "ENGINE", "ENGINE_VERSION", "PARAMETER_PREFIX", "RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE",
         "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED",
+        "STACK_ROLE_ARN",
     ]
 
     public static let documentation: [(name: String, meaning: String)] = [
@@ -53,6 +56,7 @@ public struct Settings: Sendable, Equatable {
         ("STACK_NAME", "stack mode: the staging DB stack, e.g. staging-db"),
         ("STAGING_DB_IDENTIFIER", "stack mode: the staging DB's identifier, e.g. staging-db"),
         ("STACK_TEMPLATE", "stack mode: template path (default templates/staging-db.yml beside the binary)"),
+        ("STACK_ROLE_ARN", "stack mode: the IAM role CloudFormation acts with on the stack (template.yml's StackUpdateRole); without it, the caller's credentials"),
         ("MIGRATIONS_ENABLED", "true when the staging DB runs migrations through the RDS Data API: snapshots of engine versions without it are refused (default false)"),
     ]
 
@@ -127,6 +131,10 @@ public struct Settings: Sendable, Equatable {
         stackName = source.value("STACK_NAME")?.value
         stagingDBIdentifier = source.value("STAGING_DB_IDENTIFIER")?.value
         stackTemplate = source.value("STACK_TEMPLATE")?.value
+        stackRoleARN = source.value("STACK_ROLE_ARN")?.value
+        if let role = stackRoleARN, !(role.hasPrefix("arn:") && role.contains(":iam::") && role.contains(":role/")) {
+            throw bad("STACK_ROLE_ARN", "is not an IAM role ARN", example: "arn:aws:iam::111122223333:role/staging-refresh-StackUpdateRole-AbC123")
+        }
         switch source.value("MIGRATIONS_ENABLED")?.value ?? "false" {
         case "true": migrationsEnabled = true
         case "false": migrationsEnabled = false

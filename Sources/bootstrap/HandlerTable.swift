@@ -20,7 +20,7 @@ enum HandlerTable {
         HandlerEntry(
             name: "update-latest-snapshot-id",
             summary: "Cron: writes the newest usable snapshot of the source (also one shared from another account, by ARN) to SSM <prefix>/latest-snapshot-id, only when it changed. Result: {snapshot, snapshotCreateTime, previous, changed}. Event: {} or a scheduled event; {\"dryRun\": true} plans without writing; {\"config\": {…}} overrides settings.",
-            settings: refreshSettings(excluding: ["RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE", "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED"]),
+            settings: refreshSettings(excluding: ["RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE", "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED", "STACK_ROLE_ARN"]),
             make: { try UpdateLatestSnapshotHandler.make() }),
         HandlerEntry(
             name: "restore-from-snapshot",

@@ -1,10 +1,13 @@
 import AWSClient
+import LambdaRuntime
 import Refresh
 
 /// `bootstrap iam-policy [HANDLER] [--account ID]`: the least-privilege policy for the current
 /// settings, read from the environment and config.json exactly as the handlers read them.
 enum IAMPolicyCommand {
     static let handlers = ["update-latest-snapshot-id", "restore-from-snapshot", "schema-migration"]
+    /// Policies that belong to no handler: CloudFormation's service role in stack mode.
+    static let roles = ["stack-update-role"]
 
     static func run(_ arguments: [String]) -> Int32 {
         var handler: String?
@@ -38,10 +41,10 @@ enum IAMPolicyCommand {
             case "-h", "--help":
                 print(help)
                 return 0
-            case let name where handler == nil && handlers.contains(name):
+            case let name where handler == nil && (handlers.contains(name) || roles.contains(name)):
                 handler = name
             default:
-                return fail("unexpected '\(argument)'; the handlers with AWS permissions are \(handlers.joined(separator: ", "))", status: 2)
+                return fail("unexpected \(QuotedInput.quote(argument)); the handlers with AWS permissions are \(handlers.joined(separator: ", ")), and stack-update-role is CloudFormation's role in stack mode", status: 2)
             }
         }
         guard (hostedZone == nil) == (recordName == nil) else {
@@ -71,6 +74,8 @@ enum IAMPolicyCommand {
             return IAMPolicy.schemaMigration(try MigrationSettings(environment: MigrationSettings.processEnvironment()), scope)
         case "update-latest-snapshot-id":
             return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
+        case "stack-update-role":
+            return IAMPolicy.stackUpdateRole(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, cname: cname)
         default:
             return IAMPolicy.restoreFromSnapshot(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, cname: cname)
         }
@@ -88,7 +93,7 @@ enum IAMPolicyCommand {
     }
 
     static let help = """
-    bootstrap iam-policy [HANDLER] [--account ID] [--kms-key ARN] [--hosted-zone ID --record-name NAME]
+    bootstrap iam-policy [HANDLER|stack-update-role] [--account ID] [--kms-key ARN] [--hosted-zone ID --record-name NAME]
 
     Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot
     or schema-migration), or an object of all three (which needs the settings of all three), for the
@@ -96,8 +101,10 @@ enum IAMPolicyCommand {
     the actions the handler calls, on the ARNs it touches. The region comes from AWS_REGION; the account
     from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own log
     permissions (logs:CreateLogStream, logs:PutLogEvents on the function's log group) come on top.
-    In stack mode the policy also holds what CloudFormation does with the caller's credentials to replace
-    the staging database. Changing or deleting a database is allowed only on one that carries
+    In stack mode with STACK_ROLE_ARN (template.yml sets it) restore-from-snapshot may update the stack only
+    with that role and pass it only to CloudFormation, and stack-update-role prints the role's own policy:
+    what CloudFormation does with it to replace the staging database. Without STACK_ROLE_ARN CloudFormation
+    acts with the caller's credentials, and restore-from-snapshot's policy holds all of that. Changing or deleting a database is allowed only on one that carries
     CloudFormation's aws:cloudformation:stack-id tag of the stack (stack/STACK_NAME/*), and denied on every
     other. --kms-key names the customer-managed key of encrypted snapshots. --hosted-zone and --record-name
     narrow the CNAME change to that record (type CNAME) of that zone, as template.yml does; without them

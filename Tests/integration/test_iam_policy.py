@@ -8,6 +8,7 @@ import json
 import pathlib
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -123,6 +124,40 @@ def test_restore_in_stack_mode_calls_only_what_its_policy_allows(moto, tmp_path)
     assert ("cloudformation:UpdateStack", f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/iam-staging/*") in updated
     assert ("ssm:AddTagsToResource", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/iam-stack/current-snapshot-id") in created
     check_coverage(iam_policy(moto, "restore-from-snapshot", settings), created | updated)
+
+
+def test_restore_with_the_service_role_passes_it_and_is_allowed_only_with_it(moto, tmp_path):
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools" / "iam"))
+    from evaluator import ALLOW, decide
+
+    role = moto.client("iam").create_role(RoleName="iam-staging-StackUpdateRole", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudformation.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    template = tmp_path / "staging-db.json"
+    template.write_text(json.dumps({"Parameters": {"SnapshotIdentifier": {"Type": "String"}}, "Resources": {
+        "Marker": {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "/iam-role/restored-from", "Type": "String", "Value": {"Ref": "SnapshotIdentifier"}}}}}))
+    settings = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": "/iam-role", "RESTORE_MODE": "stack",
+                "STACK_NAME": "iam-role-staging", "STACK_TEMPLATE": str(template), "STACK_ROLE_ARN": role}
+    moto.client("ssm").put_parameter(Name="/iam-role/latest-snapshot-id", Value="prod-1", Type="String")
+    served_calls(moto)
+    for event, extra in (({}, {}), ({"snapshot": "prod-1", "force": True}, {"STACK_TEMPLATE": ""})):
+        result, failed, _ = invoke(moto, "restore-from-snapshot", event, {**settings, **extra})
+        assert not failed, result
+    calls = served_calls(moto)
+    stack_calls = [c for c in calls if c["service"] == "cloudformation" and c["action"] in ("CreateStack", "UpdateStack")]
+    assert [c["action"] for c in stack_calls] == ["CreateStack", "UpdateStack"]
+    assert all(c["params"].get("RoleARN") == role for c in stack_calls), stack_calls
+    assert moto.client("cloudformation").describe_stacks(StackName="iam-role-staging")["Stacks"][0].get("RoleARN") == role
+    policy = iam_policy(moto, "restore-from-snapshot", settings)
+    for call in calls:
+        if call["service"] == "sts":
+            continue
+        context = {"cloudformation:RoleArn": call["params"]["RoleARN"]} if "RoleARN" in call["params"] else {}
+        assert decide(policy, f"{call['service']}:{call['action']}", arn_of(call), context) == ALLOW, call
+        if "RoleARN" in call["params"]:  # passing the role to CloudFormation is authorised on its own
+            assert decide(policy, "iam:PassRole", role, {"iam:PassedToService": "cloudformation.amazonaws.com"}) == ALLOW
+    assert not any(s["Action"][0].startswith("rds:") and s["Effect"] == "Allow" and s["Action"] != ["rds:DescribeDBClusterSnapshots"]
+                   for s in policy["Statement"]), "the function itself must hold no RDS write"
 
 
 def test_schema_migration_policy_names_the_cluster_the_secret_and_every_data_api_call(moto):

@@ -1,8 +1,9 @@
 """Who may change or delete which database: template.yml's policies and `bootstrap iam-policy`'s, resolved
 for sample stacks and decided by the IAM evaluator (tools/iam/evaluator.py, AWS's documented semantics).
-The staging database this stack created may be replaced; production's cluster and each of its instances,
-another stack's database, and a database the role tagged itself may not; and the mark that grants it is
-one no principal can put on a database."""
+restore-from-snapshot's own role may change no database at all: it may only update its stack with
+StackUpdateRole, CloudFormation's service role. With that role, the staging database this stack created may
+be replaced; production's cluster and each of its instances, another stack's database, and a database
+tagged by hand may not; and the mark that grants it is one no principal can put on a database."""
 import json
 import os
 import pathlib
@@ -59,7 +60,7 @@ def iam_policy(stack, handler):
     from harness.build import binary
 
     environment = {"RESTORE_MODE": stack.values["RestoreMode"], "STACK_NAME": STACK, "ENGINE": stack.values["Engine"],
-                   "PARAMETER_PREFIX": stack.values["ParameterPrefix"],
+                   "PARAMETER_PREFIX": stack.values["ParameterPrefix"], "STACK_ROLE_ARN": stack.role_arn("StackUpdateRole"),
                    ("SOURCE_DB_CLUSTER_IDENTIFIER" if stack.values["SourceKind"] == "cluster" else "SOURCE_DB_INSTANCE_IDENTIFIER"):
                        stack.values["SourceDBIdentifier"]}
     result = subprocess.run([str(binary("bootstrap")), "iam-policy", handler, "--account", ACCOUNT],
@@ -75,9 +76,9 @@ STACK_MODE_SAMPLES = ["defaults", "rds postgres, stack"]
 @pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
 @pytest.mark.parametrize("source", ["template.yml", "bootstrap iam-policy"])
 def test_only_the_database_this_stack_created_can_be_changed_or_deleted(template, sample, source):
-    policies, stack = template_policies(template, sample, "RestoreFromSnapshotRole")
+    policies, stack = template_policies(template, sample, "StackUpdateRole")
     if source == "bootstrap iam-policy":
-        policies = iam_policy(stack, "restore-from-snapshot")
+        policies = iam_policy(stack, "stack-update-role")
     cluster = stack.values["SourceKind"] == "cluster"
     production = stack.values["SourceDBIdentifier"]
     verdicts = {}
@@ -97,12 +98,33 @@ def test_only_the_database_this_stack_created_can_be_changed_or_deleted(template
 
 
 @pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
-def test_the_source_is_denied_every_write_by_name_too(template, sample):
-    policies, stack = template_policies(template, sample, "RestoreFromSnapshotRole")
+@pytest.mark.parametrize("role", ["StackUpdateRole", "RestoreFromSnapshotRole"])
+def test_the_source_is_denied_every_write_by_name_too(template, sample, role):
+    policies, stack = template_policies(template, sample, role)
     kind = "cluster" if stack.values["SourceKind"] == "cluster" else "db"
     source = rds(f"{kind}:{stack.values['SourceDBIdentifier']}")
     for action in ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes(kind == "cluster"):
         assert decide(policies, action, source, tag_context(OURS)) == DENY, action
+
+
+@pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
+@pytest.mark.parametrize("source", ["template.yml", "bootstrap iam-policy"])
+def test_the_function_itself_changes_no_database_and_updates_its_stack_only_with_the_service_role(template, sample, source):
+    policies, stack = template_policies(template, sample, "RestoreFromSnapshotRole")
+    if source == "bootstrap iam-policy":
+        policies = iam_policy(stack, "restore-from-snapshot")
+    cluster = stack.values["SourceKind"] == "cluster"
+    for tags in (OURS, PRODUCTION, SELF_TAGGED, {}):
+        for action, arn in targets(cluster, "staging-refresh-dev-stagingdb-1x2y3z") + [("rds:AddTagsToResource", rds("db:prod-db-instance-1"))]:
+            assert decide(policies, action, arn, tag_context(tags, {"staging-refresh:stack": STACK})) != ALLOW, (action, tags)
+    stack_arn = stack_id(STACK)
+    role = stack.role_arn("StackUpdateRole")
+    assert decide(policies, "cloudformation:UpdateStack", stack_arn, {"cloudformation:RoleArn": role}) == ALLOW
+    assert decide(policies, "cloudformation:UpdateStack", stack_arn, {}) != ALLOW  # its own credentials: no
+    assert decide(policies, "cloudformation:UpdateStack", stack_arn, {"cloudformation:RoleArn": role + "-other"}) != ALLOW
+    assert decide(policies, "cloudformation:UpdateStack", stack_id("billing-staging"), {"cloudformation:RoleArn": role}) != ALLOW
+    assert decide(policies, "iam:PassRole", role, {"iam:PassedToService": "cloudformation.amazonaws.com"}) == ALLOW
+    assert decide(policies, "iam:PassRole", role, {"iam:PassedToService": "lambda.amazonaws.com"}) != ALLOW
 
 
 def test_the_data_api_reaches_only_the_cluster_this_stack_created(template):
@@ -115,7 +137,7 @@ def test_the_data_api_reaches_only_the_cluster_this_stack_created(template):
 
 @pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
 def test_the_granting_mark_cannot_be_put_on_a_database(template, sample):
-    policies, stack = template_policies(template, sample, "RestoreFromSnapshotRole")
+    policies, stack = template_policies(template, sample, "StackUpdateRole")
     # Every statement that allows a change or a deletion conditions on CloudFormation's aws: tag, and
     # on nothing a principal could set.
     granting = [s for document in policies for s in document["Statement"] if s["Effect"] == "Allow"

@@ -174,10 +174,17 @@ class Stack:
                 return self.resolve(argument[1]).split(argument[0])
             if function == "Fn::Select":
                 return self.resolve(argument[1])[int(self.resolve(argument[0]))]
+            if function == "Fn::GetAtt" and argument[1] == "Arn" \
+                    and self.template["Resources"].get(argument[0], {}).get("Type") == "AWS::IAM::Role":
+                return self.role_arn(argument[0])
             if function.startswith("Fn::") or function == "Condition":
                 raise Unresolvable(f"{function}: {argument!r}")
         resolved = {key: self.resolve(value) for key, value in node.items()}
         return {key: value for key, value in resolved.items() if value is not NO_VALUE}
+
+    def role_arn(self, logical_id):
+        """The ARN CloudFormation gives a role it names itself: <stack>-<logical id>-<random suffix>."""
+        return f"arn:aws:iam::{ACCOUNT}:role/{self.pseudo['AWS::StackName']}-{logical_id}-1A2B3C4D5E6F"
 
     def policies(self, role):
         """(name, document) of every policy on the role: inline, and AWS::IAM::RolePolicy/Policy."""
@@ -606,6 +613,22 @@ def test_the_template_grants_no_more_than_iam_policy(template, name):
                                    for s in allowed for a in s["Action"] for r in s["Resource"]):
                             extra.append(f"{policy}: {action} on {resource}")
         assert not extra, f"{function['handler']}: template.yml grants more than bootstrap iam-policy prints:\n  " + "\n  ".join(extra)
+    if stack.exists(template["Resources"]["StackUpdateRole"]):
+        restore = template_functions(template, stack)["RestoreFromSnapshotLambdaFunction"]
+        environment = {key: value for key, value in ((k, stack.resolve(v)) for k, v in restore["environment"].items())
+                       if value is not NO_VALUE and value != ""}
+        key = ["--kms-key", stack.values["SnapshotKmsKeyArn"]] if stack.values.get("SnapshotKmsKeyArn") else []
+        if stack.values.get("HostedZoneId"):
+            key += ["--hosted-zone", stack.values["HostedZoneId"], "--record-name", stack.values["RecordName"]]
+        result = subprocess.run([str(binary("bootstrap")), "iam-policy", "stack-update-role", "--account", ACCOUNT, *key],
+                                env={"PATH": os.environ["PATH"], "AWS_REGION": "us-east-1", **environment}, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        allowed = json.loads(result.stdout)["Statement"]
+        extra = [f"{action} on {resource}" for _, document in stack.policies("StackUpdateRole") for statement in document["Statement"]
+                 if statement["Effect"] == "Allow" for action in as_list(statement["Action"]) for resource in as_list(statement["Resource"])
+                 if not any(fnmatch.fnmatchcase(action, a) and fnmatch.fnmatchcase(resource, r)
+                            for s in allowed for a in s["Action"] for r in s["Resource"])]
+        assert not extra, "StackUpdateRole grants more than bootstrap iam-policy stack-update-role prints:\n  " + "\n  ".join(extra)
 
 
 # ---------------------------------------------------------------- a staging database the Data API can serve

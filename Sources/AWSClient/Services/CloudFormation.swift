@@ -59,8 +59,10 @@ public struct CloudFormation {
     }
 
     /// Starts creating the stack and returns its id; CloudFormation finishes asynchronously.
+    /// `roleARN`: the service role CloudFormation acts with for this and every later operation on
+    /// the stack, instead of the caller's credentials.
     public func createStack(name: String, templateBody: String, parameters: [Parameter], capabilities: [String] = [],
-                            tags: [(String, String)] = [], clientRequestToken: String? = nil) throws(AWSError) -> String {
+                            tags: [(String, String)] = [], roleARN: String? = nil, clientRequestToken: String? = nil) throws(AWSError) -> String {
         var query = QueryParameters()
         query.add("StackName", name)
         query.add("TemplateBody", templateBody)
@@ -69,6 +71,7 @@ public struct CloudFormation {
             query.add(prefix + "Key", tag.0)
             query.add(prefix + "Value", tag.1)
         }
+        query.add("RoleARN", roleARN)
         query.add("ClientRequestToken", clientRequestToken)
         return try wire.call("CreateStack", query)["StackId"] ?? ""
     }
@@ -87,7 +90,7 @@ public struct CloudFormation {
     }
 
     public func updateStack(name: String, template: UpdateTemplate, parameters: [Parameter], capabilities: [String] = [],
-                            clientRequestToken: String? = nil) throws(AWSError) -> UpdateOutcome {
+                            roleARN: String? = nil, clientRequestToken: String? = nil) throws(AWSError) -> UpdateOutcome {
         var query = QueryParameters()
         query.add("StackName", name)
         switch template {
@@ -95,6 +98,7 @@ public struct CloudFormation {
         case .previous: query.add("UsePreviousTemplate", true)
         }
         add(parameters, capabilities: capabilities, to: &query)
+        query.add("RoleARN", roleARN)
         query.add("ClientRequestToken", clientRequestToken)
         do {
             return .started(stackID: try wire.call("UpdateStack", query)["StackId"] ?? "")
@@ -103,9 +107,10 @@ public struct CloudFormation {
         }
     }
 
-    public func deleteStack(name: String, clientRequestToken: String? = nil) throws(AWSError) {
+    public func deleteStack(name: String, roleARN: String? = nil, clientRequestToken: String? = nil) throws(AWSError) {
         var query = QueryParameters()
         query.add("StackName", name)
+        query.add("RoleARN", roleARN)
         query.add("ClientRequestToken", clientRequestToken)
         _ = try wire.call("DeleteStack", query)
     }
