@@ -26,7 +26,7 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server, psycopg, pymysql, cfnlint, parliament" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
+	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server, psycopg, pymysql, cfnlint, parliament, checkov, cfn_lint_serverless" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
 
 build:
 	$(SWIFT) build $(SWIFT_FLAGS)

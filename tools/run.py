@@ -118,6 +118,30 @@ def cycle(moto, postgres, api):
     detail(f"migrations applied:  {', '.join(line for line in applied if line)}")
     if final["StackStatus"] != "UPDATE_COMPLETE" or values["current-snapshot-id"] != latest["snapshot"] or not record:
         raise CycleFailed("the cycle did not end with the stack updated, current = latest and a CNAME")
+    failure_path(stack)
+
+
+def failure_path(stack):
+    """A scheduled run that fails ends as a message on the stack's failure topic, as someone
+    subscribed to it (here an SQS queue) receives it."""
+    began = time.monotonic()
+    topic = stack.output("FailureTopicArn")
+    sqs = stack.moto.client("sqs")
+    queue = sqs.create_queue(QueueName="staging-refresh-failures")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    stack.moto.client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    result, failed, _ = stack.invoke_async("restore-from-snapshot", {"snapshot": "prod-cluster-no-such-snapshot"})
+    if not failed:
+        raise CycleFailed("restore-from-snapshot accepted a snapshot that does not exist")
+    messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=2).get("Messages", [])
+    if not messages:
+        raise CycleFailed(f"nothing arrived on the failure topic {topic}")
+    record = json.loads(messages[0]["Body"])
+    step(f"a failing run (restore-from-snapshot of a snapshot that does not exist) after "
+         f"{record['requestContext']['approximateInvokeCount']} attempts: on the failure topic", began)
+    detail(f"topic:   {topic}")
+    detail(f"message: {record['requestContext']['condition']}: {record['responsePayload']['errorType']}: "
+           f"{record['responsePayload']['errorMessage'][:120]}")
 
 
 def main():
@@ -126,7 +150,9 @@ def main():
         return 2
     began = time.monotonic()
     try:
-        with MotoServer() as moto, PostgresServer(database="app") as postgres, DataAPIServer([]) as api:
+        # The Data API emulator accepts moto's key, so each function has one set of credentials, as on AWS.
+        with MotoServer() as moto, PostgresServer(database="app") as postgres, \
+                DataAPIServer([], credentials={moto.access_key_id: moto.secret_access_key}) as api:
             step(f"peers: moto_server {moto.endpoint} (signatures checked), PostgreSQL 15 on {postgres.host}:{postgres.port}, "
                  f"Data API emulator {api.endpoint}", began)
             cycle(moto, postgres, api)

@@ -99,8 +99,9 @@ enum IAMPolicyCommand {
     or schema-migration), or an object of all three (which needs the settings of all three), for the
     settings in the environment and config.json:
     the actions the handler calls, on the ARNs it touches. The region comes from AWS_REGION; the account
-    from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own log
-    permissions (logs:CreateLogStream, logs:PutLogEvents on the function's log group) come on top.
+    from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own
+    permissions come on top: logs:CreateLogStream and logs:PutLogEvents on the function's log group, and
+    sns:Publish on an on-failure destination topic.
     In stack mode with STACK_ROLE_ARN (template.yml sets it) restore-from-snapshot may update the stack only
     with that role and pass it only to CloudFormation, and stack-update-role prints the role's own policy:
     what CloudFormation does with it to replace the staging database. Without STACK_ROLE_ARN CloudFormation

@@ -1,5 +1,6 @@
 """`make run`'s cycle (tools/run.py, on the packaged binary) ends with exit status 0 and a summary that
-names the snapshot, both SSM values, the completed stack, the CNAME and the applied migrations."""
+names the snapshot, both SSM values, the completed stack, the CNAME and the applied migrations; then a
+failing scheduled run ends, after Lambda's retries, as a message on the stack's failure topic."""
 import pathlib
 import subprocess
 import sys
@@ -15,4 +16,6 @@ def test_make_run_shows_the_whole_cycle_and_exits_0():
     assert f"latest-snapshot-id: {chosen}" in summary and f"current-snapshot-id: {chosen}" in summary
     assert "UPDATE_COMPLETE" in summary and "CNAME:               db.staging.internal →" in summary
     assert "migrations applied:  V1 accounts, V2 orders, V3 mask emails" in summary
+    assert "after 3 attempts: on the failure topic" in result.stdout
+    assert "message: RetriesExhausted: Function.SnapshotNotFound:" in result.stdout
     assert "stopped moto_server, PostgreSQL and the Data API emulator" in result.stdout

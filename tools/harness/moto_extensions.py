@@ -376,7 +376,8 @@ def function_configuration(request, full_url, headers):
     return _json_response(200, {"FunctionName": function.function_name, "Handler": function.handler,
                                 "Runtime": function.run_time, "MemorySize": function.memory_size, "Timeout": function.timeout,
                                 "Environment": {"Variables": dict(function.environment_vars or {})},
-                                "Layers": [layer["Arn"] for layer in function.layers or []]})
+                                "Layers": [layer["Arn"] for layer in function.layers or []],
+                                "EventInvokeConfig": function.event_invoke_config[-1].config if function.event_invoke_config else None})
 
 
 RECORDS_PATH = "/moto-api/staging-refresh/records"

@@ -4,6 +4,7 @@ database: installed into the moto_server process by moto_extensions.install().
 What moto lacks, and what this adds:
 - AWS::RDS::DBCluster (moto ignores it): created, or restored when SnapshotIdentifier is set, through moto's
   own RDS backend, with the attributes Endpoint.Address, Endpoint.Port, ReadEndpoint.Address and DBClusterArn.
+- AWS::Lambda::EventInvokeConfig (moto ignores it): put on the function through moto's Lambda backend.
 - AWS::RDS::DBInstance honours DBClusterIdentifier (an Aurora instance) and DBSnapshotIdentifier (a restore);
   moto creates a fresh standalone instance for both.
 - An update where resources follow their dependencies: moto updates only resources that name a changed
@@ -106,6 +107,45 @@ class StagingDBCluster(CloudFormationModel):
 
     def delete(self, account_id, region_name):
         _rds(account_id, region_name).delete_db_cluster(self.physical_resource_id)
+
+
+class StagingEventInvokeConfig(CloudFormationModel):
+    """AWS::Lambda::EventInvokeConfig (moto's CloudFormation ignores it) over moto's own
+    put_function_event_invoke_config: a function's retries and on-failure destination for asynchronous
+    invocations (AWS: "AWS::Lambda::EventInvokeConfig",
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventinvokeconfig.html)."""
+
+    __module__ = "moto.awslambda.staging_refresh"
+
+    def __init__(self, function_name, account_id, region_name):
+        self.function_name, self.account_id, self.region_name = function_name, account_id, region_name
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Lambda::EventInvokeConfig"
+
+    @property
+    def physical_resource_id(self):
+        return self.function_name
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        from moto.awslambda.models import lambda_backends
+
+        properties = cloudformation_json["Properties"]
+        config = {key: properties[key] for key in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
+                  if key in properties}
+        lambda_backends[account_id][region_name].put_function_event_invoke_config(properties["FunctionName"], config)
+        return cls(properties["FunctionName"], account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    def delete(self, account_id, region_name):
+        from moto.awslambda.models import lambda_backends
+
+        lambda_backends[account_id][region_name].get_function(self.function_name).event_invoke_config.clear()
 
 
 def create_db_instance(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
@@ -295,6 +335,7 @@ def install(queue_update, queue_rollback):
     _queue_update[:] = [queue_update]
     _queue_rollback[:] = [queue_rollback]
     assert StagingDBCluster in CloudFormationModel.__subclasses__()
+    assert StagingEventInvokeConfig in CloudFormationModel.__subclasses__()
     DBInstance.create_from_cloudformation_json = classmethod(create_db_instance)
     DBInstance.update_from_cloudformation_json = classmethod(update_db_instance)
     CustomModel.update_from_cloudformation_json = classmethod(update_custom_resource)

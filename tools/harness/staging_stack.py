@@ -100,6 +100,35 @@ class StagingStack:
             logs.extend(lines.splitlines())
         return result, failed
 
+    def invoke_async(self, handler, event, env=None, logs=None):
+        """An asynchronous invocation as Lambda makes it (EventBridge schedules invoke this way): the
+        first attempt and the function's MaximumRetryAttempts retries, and when they all failed, the
+        invocation record sent to its on-failure destination, an SNS topic here. The record's shape is
+        AWS's ("Capturing records of Lambda asynchronous invocations",
+        https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+        Returns (the last result, failed, the record sent or None)."""
+        configuration = function_configuration(self.moto, self.function_name(handler))
+        invoke_config = configuration.get("EventInvokeConfig") or {}
+        attempts = 1 + invoke_config.get("MaximumRetryAttempts", 2)
+        for _ in range(attempts):
+            result, failed = self.invoke(handler, event, env, logs)
+            if not failed:
+                return result, False, None
+        destination = invoke_config.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        if not destination:
+            return result, True, None
+        arn = f"arn:aws:lambda:{self.moto.region}:{self.moto.account_id}:function:{configuration['FunctionName']}"
+        record = {
+            "version": "1.0", "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "requestContext": {"requestId": "00000000-0000-4000-8000-000000000000", "functionArn": f"{arn}:$LATEST",
+                               "condition": "RetriesExhausted", "approximateInvokeCount": attempts},
+            "requestPayload": event,
+            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+            "responsePayload": result,
+        }
+        self.moto.client("sns").publish(TopicArn=destination, Message=json.dumps(record))
+        return result, True, record
+
     def record(self):
         """The CNAME and its target, as Route53 (moto) holds them."""
         for record in moto_control(self.moto, "records", {"zone": self.parameters["HostedZoneId"]})["records"]:
