@@ -71,14 +71,20 @@ def iam_policy(stack, handler):
 
 
 STACK_MODE_SAMPLES = ["defaults", "rds postgres, stack"]
+# template.yml's role, and the `bootstrap iam-policy` name that prints the same policy.
+POLICY_NAMES = {"StackUpdateRole": "stack-update-role", "RestoreFromSnapshotRole": "restore-from-snapshot"}
+
+
+def policies_from(template, sample, role, source):
+    """(policies, stack): the role's as template.yml resolves them, or as `bootstrap iam-policy` prints them."""
+    policies, stack = template_policies(template, sample, role)
+    return (iam_policy(stack, POLICY_NAMES[role]) if source == "bootstrap iam-policy" else policies), stack
 
 
 @pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
 @pytest.mark.parametrize("source", ["template.yml", "bootstrap iam-policy"])
 def test_only_the_database_this_stack_created_can_be_changed_or_deleted(template, sample, source):
-    policies, stack = template_policies(template, sample, "StackUpdateRole")
-    if source == "bootstrap iam-policy":
-        policies = iam_policy(stack, "stack-update-role")
+    policies, stack = policies_from(template, sample, "StackUpdateRole", source)
     cluster = stack.values["SourceKind"] == "cluster"
     production = stack.values["SourceDBIdentifier"]
     verdicts = {}
@@ -110,9 +116,7 @@ def test_the_source_is_denied_every_write_by_name_too(template, sample, role):
 @pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
 @pytest.mark.parametrize("source", ["template.yml", "bootstrap iam-policy"])
 def test_the_function_itself_changes_no_database_and_updates_its_stack_only_with_the_service_role(template, sample, source):
-    policies, stack = template_policies(template, sample, "RestoreFromSnapshotRole")
-    if source == "bootstrap iam-policy":
-        policies = iam_policy(stack, "restore-from-snapshot")
+    policies, stack = policies_from(template, sample, "RestoreFromSnapshotRole", source)
     cluster = stack.values["SourceKind"] == "cluster"
     for tags in (OURS, PRODUCTION, SELF_TAGGED, {}):
         for action, arn in targets(cluster, "staging-refresh-dev-stagingdb-1x2y3z") + [("rds:AddTagsToResource", rds("db:prod-db-instance-1"))]:

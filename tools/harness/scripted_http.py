@@ -2,46 +2,22 @@
 so a test can send what no well-behaved server would: bad framing, huge lengths, a body that ends
 only when the connection closes. It records every request it read."""
 import socket
-import threading
+
+from .loopback_server import LoopbackServer
 
 
-class ScriptedHTTPServer:
+class ScriptedHTTPServer(LoopbackServer):
     """`answers`: a list of (bytes, close_after) or a callable(request) -> (bytes, close_after), taken in
     order across connections; once they run out, connections are held open without an answer."""
 
     def __init__(self, answers):
+        super().__init__()
         self.answers = list(answers) if not callable(answers) else answers
         self.requests = []  # (method, target, headers dict, body bytes)
-        self.connections = 0
-        self.listener = None
-        self.port = None
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-
-    def __enter__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self.listener.close()
 
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
-
-    def _accept(self):
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except (socket.timeout, OSError):
-                continue
-            with self._lock:
-                self.connections += 1
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
     def _next_answer(self, request):
         with self._lock:
@@ -49,7 +25,7 @@ class ScriptedHTTPServer:
                 return self.answers(request)
             return self.answers.pop(0) if self.answers else None
 
-    def _serve(self, connection):
+    def serve(self, connection):
         buffered = b""
         # After a close-delimited answer only our side is shut (as a server's close often is): the
         # client can still send, and what it sends on the dead connection is recorded.

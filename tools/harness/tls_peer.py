@@ -8,12 +8,13 @@ import pathlib
 import select
 import socket
 import ssl
-import threading
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from .loopback_server import LoopbackServer
 
 
 def make_test_ca(folder: pathlib.Path, name: str = "staging-refresh test CA") -> dict:
@@ -48,42 +49,21 @@ def make_test_ca(folder: pathlib.Path, name: str = "staging-refresh test CA") ->
     return paths
 
 
-class TLSForwarder:
+class TLSForwarder(LoopbackServer):
     """Listens with TLS on a free loopback port and forwards each connection to 127.0.0.1:`target_port`."""
 
     def __init__(self, target_port: int, cert: pathlib.Path, key: pathlib.Path):
+        super().__init__()
         self.target_port = target_port
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(str(cert), str(key))
-        self.listener = None
-        self.port = None
         self.handshakes = 0
-        self._stop = threading.Event()
-
-    def __enter__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self.listener.close()
 
     @property
     def endpoint(self) -> str:
         return f"https://127.0.0.1:{self.port}"
 
-    def _accept(self):
-        while not self._stop.is_set():
-            try:
-                client, _ = self.listener.accept()
-            except (socket.timeout, OSError):
-                continue
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client):
+    def serve(self, client):
         try:
             client.settimeout(10)
             secure = self.context.wrap_socket(client, server_side=True)
