@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 
-/// The runtime: init, then next → handle → response/error, forever (DESIGN.md §4).
+/// The runtime: init, then next → handle → response/error, forever (README: How the runtime behaves).
 public struct InvokeLoop {
     let client: RuntimeAPIClient
     let handler: any Handler

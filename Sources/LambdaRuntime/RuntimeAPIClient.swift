@@ -6,7 +6,7 @@ import Musl
 import HTTP1
 
 /// The Runtime API over one kept-alive HTTP/1.1 connection on a plain socket: on loopback this is
-/// several times faster than any general HTTP client (DESIGN.md §3).
+/// several times faster than any general HTTP client (BENCHMARKS.md).
 public final class RuntimeAPIClient {
     public enum PostOutcome: Equatable, Sendable {
         case accepted

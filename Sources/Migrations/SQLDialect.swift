@@ -4,7 +4,7 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     case postgres
     case mysql
 
-    /// The Data API refuses `sql` longer than this (DESIGN.md §8).
+    /// The Data API refuses `sql` longer than this.
     public static let statementCharacterLimit = 65_536
 
     public func split(_ text: String, file: String) throws(SQLSplitError) -> [SQLStatement] {

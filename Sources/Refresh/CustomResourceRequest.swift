@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// A CloudFormation custom-resource event (DESIGN.md §7). Property values arrive as strings;
+/// A CloudFormation custom-resource event. Property values arrive as strings;
 /// numbers and booleans a template wrote unquoted are taken as their text.
 public struct CustomResourceRequest: Decodable, Sendable {
     public enum RequestType: String, Decodable, Sendable { case Create, Update, Delete }

@@ -1,6 +1,6 @@
 import AWSClient
 
-/// Which of the source's snapshots may be restored, and the newest of them (DESIGN.md §6).
+/// Which of the source's snapshots may be restored, and the newest of them.
 struct SnapshotSelection {
     let chosen: RDS.Snapshot?
     let seen: Int

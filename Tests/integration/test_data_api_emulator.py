@@ -1,5 +1,5 @@
 """The Data API emulator over real PostgreSQL 15, driven by boto3: every answer parses with botocore's
-rds-data model (boto3 would raise otherwise), errors carry AWS's names, and the limits of DESIGN.md §8
+rds-data model (boto3 would raise otherwise), errors carry AWS's names, and the Data API's documented limits
 hold."""
 import threading
 import time

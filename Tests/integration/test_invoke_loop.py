@@ -1,4 +1,4 @@
-"""The invoke loop of bootstrap (DESIGN.md §4), through the real binary on the Runtime API emulator."""
+"""The invoke loop of bootstrap (README: How the runtime behaves), through the real binary on the Runtime API emulator."""
 import json
 import re
 import socket

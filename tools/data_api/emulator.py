@@ -2,7 +2,7 @@
 
 It speaks botocore's rds-data model: POST /Execute, /BeginTransaction, /CommitTransaction,
 /RollbackTransaction and /BatchExecute, typed Field values, columnMetadata, numberOfRecordsUpdated and
-formatRecordsAs JSON, and AWS's error names (DESIGN.md §8). The databases do the SQL: PostgreSQL through
+formatRecordsAs JSON, and AWS's error names. The databases do the SQL: PostgreSQL through
 psycopg's extended protocol and MySQL/MariaDB through PyMySQL without multi-statement support, so a
 string holding two statements is refused by the database itself, as the Data API refuses it.
 

@@ -43,7 +43,7 @@ def custom_resource_responses(moto):
 
 
 def answer_custom_resource(request, status, reason, physical_id="test-answer"):
-    """PUTs an answer to a custom-resource event's ResponseURL the way DESIGN.md §7 describes."""
+    """PUTs an answer to a custom-resource event's ResponseURL the way CloudFormation's custom-resource response documentation describes."""
     import urllib.request
 
     body = json.dumps({"Status": status, "Reason": reason, "PhysicalResourceId": physical_id,

@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// The RDS Data API: SQL over HTTPS, one statement per call (DESIGN.md §8).
+/// The RDS Data API: SQL over HTTPS, one statement per call.
 public struct RDSData {
     let wire: RestJSONProtocol
     public let resourceARN: String

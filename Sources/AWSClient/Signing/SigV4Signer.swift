@@ -41,7 +41,7 @@ public struct Signature: Sendable {
 }
 
 /// AWS Signature Version 4 for every service but S3, byte for byte as botocore's `SigV4Auth`
-/// (DESIGN.md §5; the differential test in Tests/integration/test_sigv4.py holds it to that).
+/// (the differential test in Tests/integration/test_sigv4.py holds it to that).
 public struct SigV4Signer: Sendable {
     public let service: String
     public let region: String
