@@ -13,10 +13,14 @@ RELEASE     := -c release --static-swift-stdlib -Xlinker -L$(CURDIR)/$(STATIC_CX
 MIGRATIONS  ?= tools/sample-migrations
 # The libcurl the zip carries (tools/curl/build.sh: Debian's curl source, OpenSSL linked in).
 CURL_LIB    := .build/curl/libcurl-staging-refresh.so
+# checkov pins its own boto3, which would replace the one the tests check signatures against: it
+# gets a virtual environment of its own.
+LINT_VENV   := .build/lint
+CHECKOV     := checkov==3.3.30
 # Debian packages the build and the local peers need.
 APT_PACKAGES := gcc make libstdc++-12-dev binutils libssl-dev dpkg-dev patch xz-utils postgresql-15 mariadb-server mariadb-client
 
-.PHONY: all build release curl package test unit integration run bench deps clean
+.PHONY: all build release curl lint-tools package test unit integration run bench deps clean
 
 all: build
 
@@ -26,7 +30,7 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server, psycopg, pymysql, cfnlint, parliament, checkov, cfn_lint_serverless" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
+	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server, psycopg, pymysql, cfnlint, parliament, cfn_lint_serverless" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
 
 build:
 	$(SWIFT) build $(SWIFT_FLAGS)
@@ -43,10 +47,15 @@ $(CURL_LIB): tools/curl/build.sh tools/curl/exports.map
 
 curl: deps $(CURL_LIB)
 
+$(LINT_VENV)/bin/checkov:
+	$(PYTHON) -m venv $(LINT_VENV) && $(LINT_VENV)/bin/pip install -q $(CHECKOV)
+
+lint-tools: $(LINT_VENV)/bin/checkov
+
 package: deps release $(CURL_LIB)
 	$(PYTHON) tools/package/package.py .build/release/bootstrap $(CURL_LIB) $(MIGRATIONS) dist
 
-test: deps build package
+test: deps build package lint-tools
 	$(SWIFT) test $(SWIFT_FLAGS)
 	$(PYTHON) -m pytest -p no:cacheprovider Tests/integration
 
