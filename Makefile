@@ -55,6 +55,14 @@ lint-tools: $(LINT_VENV)/bin/checkov
 package: deps release $(CURL_LIB)
 	$(PYTHON) tools/package/package.py .build/release/bootstrap $(CURL_LIB) $(MIGRATIONS) dist
 
+# The Swift tests: decisions and codecs, no peers.
+unit:
+	$(SWIFT) test $(SWIFT_FLAGS)
+
+# The real binary against the local peers (moto, PostgreSQL, MariaDB, the emulators).
+integration: deps build package lint-tools
+	$(PYTHON) -m pytest -p no:cacheprovider Tests/integration
+
 test: deps build package lint-tools
 	$(SWIFT) test $(SWIFT_FLAGS)
 	$(PYTHON) -m pytest -p no:cacheprovider Tests/integration
