@@ -30,7 +30,7 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c "import awslambdaric, pytest, boto3, moto.server, psycopg, pymysql, cfnlint, parliament, cfn_lint_serverless" 2>/dev/null || $(PYTHON) -m pip install -q -r tools/requirements.txt
+	@PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install -q --disable-pip-version-check -r tools/requirements.txt
 
 build:
 	$(SWIFT) build $(SWIFT_FLAGS)

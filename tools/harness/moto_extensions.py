@@ -501,7 +501,17 @@ def _install_control():
     moto_api_urls.url_paths["{0}" + RECORDS_PATH] = zone_records
 
 
+# The moto these patches were written against: they replace private internals that change between
+# releases, so another version must be a deliberate upgrade (tools/requirements.txt pins it).
+PATCHED_MOTO = "5.2.1"
+
+
 def install():
+    import moto
+
+    if moto.__version__ != PATCHED_MOTO:
+        raise SystemExit(f"moto_extensions.py patches moto {PATCHED_MOTO}'s internals, and moto {moto.__version__} is installed: "
+                         f"install moto=={PATCHED_MOTO} (make deps does), or port the patches and update tools/requirements.txt")
     _install_codepipeline()
     _install_rds()
     _install_cloudformation()
