@@ -79,8 +79,9 @@ enum CLI {
 
           bootstrap invoke HANDLER [--event FILE|-]   run one invocation here and print the result JSON
           bootstrap invoke --help                     handlers and the settings each reads
-          bootstrap doctor                            region, credential source, endpoints and caller identity
+          bootstrap doctor                            region, credentials, libcurl, CA bundle, endpoints, caller
           bootstrap iam-policy [HANDLER]              the least-privilege IAM policy for the current settings
+                                                      (stack-update-role: CloudFormation's role in stack mode)
           bootstrap --help                            this text
 
         Handlers:

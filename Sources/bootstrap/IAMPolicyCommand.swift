@@ -2,7 +2,7 @@ import AWSClient
 import LambdaRuntime
 import Refresh
 
-/// `bootstrap iam-policy [HANDLER] [--account ID]`: the least-privilege policy for the current
+/// `bootstrap iam-policy [HANDLER|stack-update-role] [--account ID] …`: the least-privilege policy for the current
 /// settings, read from the environment and config.json exactly as the handlers read them.
 enum IAMPolicyCommand {
     static let handlers = ["update-latest-snapshot-id", "restore-from-snapshot", "schema-migration"]
