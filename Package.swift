@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations"]),
-        .testTarget(name: "RefreshTests", dependencies: ["Refresh"]),
+        .testTarget(name: "RefreshTests", dependencies: ["Refresh", "AWSClient", "LambdaRuntime"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,9 +21,15 @@ public struct CustomResourceResponse: Encodable, Sendable {
         var response = self
         var bytes = Array(try encoder.encode(response))
         while bytes.count > Self.byteLimit, !response.Reason.isEmpty {
-            let excess = bytes.count - Self.byteLimit
-            response.Reason = String(response.Reason.dropLast(max(excess, 1) + 3)) + "..."
-            if response.Reason == "..." { response.Reason = "" }
+            // The excess is in encoded bytes; a character may take several (UTF-8, or a JSON escape
+            // like \u0001), so characters are dropped until at least that many bytes are gone.
+            var excess = bytes.count - Self.byteLimit + 3
+            var kept = response.Reason.hasSuffix("...") ? Substring(response.Reason.dropLast(3)) : Substring(response.Reason)
+            while excess > 0, let last = kept.last {
+                excess -= String(last).utf8.count
+                kept = kept.dropLast()
+            }
+            response.Reason = kept.isEmpty ? "" : kept + "..."
             bytes = Array(try encoder.encode(response))
         }
         return bytes

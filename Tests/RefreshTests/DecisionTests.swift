@@ -1,0 +1,126 @@
+import FoundationEssentials
+import LambdaRuntime
+import Testing
+@testable import AWSClient
+@testable import Refresh
+
+/// The refresh's decisions as plain values: which snapshot, what the event says, which token, what the
+/// answer holds. The wire (paging, signatures, shared snapshots) is the integration tests' part.
+@Suite struct SnapshotSelectionTests {
+    private func snapshot(_ id: String, _ status: String = "available", at minute: Int64, engine: String = "aurora-postgresql",
+                          version: String = "15.4", account: String = "111122223333", type: String = "automated") -> RDS.Snapshot {
+        RDS.Snapshot(identifier: id, arn: "arn:aws:rds:us-east-1:\(account):cluster-snapshot:\(id)", sourceIdentifier: "prod",
+                     isCluster: true, status: status, type: type, engine: engine, engineVersion: version, createTime: "",
+                     createTimeEpochMilliseconds: minute * 60_000, encrypted: false, kmsKeyID: nil)
+    }
+
+    private func settings(_ values: [String: String] = [:]) throws -> Settings {
+        try Settings(SettingsSource(environment: ["SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "RESTORE_MODE": "pipeline"].merging(values) { $1 }))
+    }
+
+    @Test func theNewestUsableOneIsChosenAndEveryOtherCountedOnceUnderItsFirstReason() throws {
+        let all = [
+            snapshot("a", at: 1), snapshot("b", at: 3), snapshot("c", "creating", at: 9),
+            snapshot("d", at: 8, engine: "aurora-mysql"), snapshot("e", at: 7, version: "14.9"),
+            snapshot("f", "creating", at: 6, engine: "aurora-mysql"), snapshot("g", at: 5, account: "444455556666"),
+        ]
+        let selection = SnapshotSelection(all, settings: try settings(["ENGINE": "aurora-postgresql", "ENGINE_VERSION": "15", "SOURCE_ACCOUNT_ID": "111122223333"]))
+        #expect(selection.chosen?.identifier == "b")
+        #expect(selection.seen == 7)
+        #expect(selection.reasons.map { "\($0.count) \($0.reason)" } == ["2 creating", "1 other account", "1 other engine", "1 other engine version"])
+    }
+
+    @Test func equalTimesAreBrokenByIdentifierSoTheChoiceIsStable() throws {
+        let selection = SnapshotSelection([snapshot("x-2", at: 4), snapshot("x-1", at: 4)], settings: try settings())
+        #expect(selection.chosen?.identifier == "x-2")
+    }
+
+    @Test func nothingUsableExplainsWhy() throws {
+        let settings = try settings()
+        let none = SnapshotSelection([snapshot("c", "creating", at: 1)], settings: settings)
+        #expect(none.chosen == nil)
+        #expect(none.explanation(for: settings).hasPrefix("No usable snapshot of cluster 'prod': 1 snapshot seen: 1 creating."))
+        #expect(SnapshotSelection([], settings: settings).explanation(for: settings).hasPrefix("No snapshots of cluster 'prod' found"))
+    }
+
+    @Test func aSharedSnapshotIsNamedByItsARN() {
+        let shared = snapshot("s", at: 1, account: "444455556666", type: "shared")
+        #expect(SnapshotSelection.reference(to: shared) == shared.arn)
+        #expect(SnapshotSelection.reference(to: snapshot("own", at: 1)) == "own")
+    }
+}
+
+@Suite struct RefreshEventTests {
+    private func decode(_ json: String) throws -> RefreshEvent {
+        try JSONDecoder().decode(RefreshEvent.self, from: Data(json.utf8))
+    }
+
+    private func refusal(_ json: String) -> String {
+        do {
+            _ = try decode(json)
+            return ""
+        } catch let error as FunctionError {
+            return error.errorMessage
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func aScheduledEventIsAcceptedAsItComes() throws {
+        let event = try decode(#"{"version":"0","id":"x","detail-type":"Scheduled Event","source":"aws.events","account":"1","time":"t","region":"us-east-1","resources":[],"detail":{}}"#)
+        #expect(event == RefreshEvent())
+    }
+
+    @Test func ownKeysAreRead() throws {
+        let event = try decode(#"{"dryRun":true,"force":true,"snapshot":"rds:prod-1","config":{"ENGINE":"aurora-postgresql"}}"#)
+        #expect(event.dryRun && event.force && event.snapshot == "rds:prod-1" && event.config == ["ENGINE": "aurora-postgresql"])
+    }
+
+    @Test func wrongInputIsRefusedWithWhatToWrite() {
+        #expect(refusal(#"{"dryrun":true}"#).hasPrefix("unknown key 'dryrun'"))
+        #expect(refusal(#"{"dryRun":"yes"}"#) == "'dryRun' must be true or false")
+        #expect(refusal(#"{"snapshot":""}"#).hasPrefix("'snapshot' must be a snapshot identifier or ARN"))
+        #expect(refusal(#"{"config":{"ENGIN":"x"}}"#).hasPrefix("'config' has an unknown setting 'ENGIN'"))
+        #expect(refusal(#"{"config":{"ENGINE":5}}"#).hasPrefix("'config' must be an object of setting names to strings"))
+    }
+}
+
+@Suite struct PipelineTokenTests {
+    @Test func aTokenIsStablePerSnapshotValidAndApartForLookAlikes() {
+        let token = PipelineToken.make(snapshot: "rds:prod-2026-11-01-02-00")
+        #expect(token == PipelineToken.make(snapshot: "rds:prod-2026-11-01-02-00"))
+        #expect(token != PipelineToken.make(snapshot: "rds-prod-2026-11-01-02-00"))
+        #expect(token.count <= 128 && token.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        let long = PipelineToken.make(snapshot: "arn:aws:rds:us-east-1:444455556666:cluster-snapshot:" + String(repeating: "s", count: 200))
+        #expect(long.count <= 128)
+    }
+
+    @Test func aForcedRunStartsAnewButItsRetryDoesNot() {
+        let plain = PipelineToken.make(snapshot: "s")
+        let forced = PipelineToken.make(snapshot: "s", forcedBy: "request-1")
+        #expect(forced != plain && forced == PipelineToken.make(snapshot: "s", forcedBy: "request-1"))
+        #expect(forced != PipelineToken.make(snapshot: "s", forcedBy: "request-2"))
+    }
+}
+
+@Suite struct CustomResourceResponseTests {
+    // A cut counted in characters while the excess is in bytes once emptied a Reason of accented text.
+    @Test func aLongReasonIsCutToFit4096BytesKeepingItsHead() throws {
+        let response = CustomResourceResponse(Status: .FAILED, Reason: "V1__a.sql:1: " + String(repeating: "é", count: 5_000),
+                                              PhysicalResourceId: "p", StackId: "s", RequestId: "r", LogicalResourceId: "l", Data: nil)
+        let bytes = try response.encoded()
+        #expect(bytes.count <= CustomResourceResponse.byteLimit)
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(bytes))
+        #expect(decoded["Reason"]?.hasPrefix("V1__a.sql:1: éé") == true && decoded["Reason"]?.hasSuffix("...") == true)
+        #expect(decoded["Status"] == "FAILED")
+        #expect(bytes.count > CustomResourceResponse.byteLimit - 8)  // cut only as far as needed
+    }
+
+    @Test func aShortAnswerIsLeftWhole() throws {
+        let response = CustomResourceResponse(Status: .SUCCESS, Reason: "applied 1 migration (V1); database at V1", PhysicalResourceId: "p",
+                                              StackId: "s", RequestId: "r", LogicalResourceId: "l", Data: ["AppliedCount": "1"])
+        let text = String(decoding: try response.encoded(), as: UTF8.self)
+        #expect(text.contains(#""Reason":"applied 1 migration (V1); database at V1""#))
+    }
+}
+
