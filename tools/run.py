@@ -107,7 +107,7 @@ def cycle(moto, postgres, api):
     values = {name: ssm.get_parameter(Name=f"/staging-refresh/{name}")["Parameter"]["Value"]
               for name in ("latest-snapshot-id", "current-snapshot-id")}
     record = stack.record()
-    applied = postgres.psql("-At", "-c", "SELECT 'V' || version || ' ' || description FROM schema_migrations ORDER BY applied_at",
+    applied = postgres.psql("-At", "-c", "SELECT 'V' || version || ' ' || description FROM staging_refresh_schema_history ORDER BY applied_at",
                             database="app").split("\n")
     print("\nsummary", flush=True)
     detail(f"snapshot chosen:     {latest['snapshot']}")

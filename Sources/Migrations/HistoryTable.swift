@@ -1,8 +1,18 @@
 import Digests
 
-/// The `schema_migrations` table: which versions are applied, with their checksums. The SQL is
-/// per dialect; the table's name is checked to be a plain identifier before it goes into any.
+/// The history table: which versions are applied, with their checksums. The SQL is per dialect;
+/// the table's name is checked to be a plain identifier before it goes into any.
+///
+/// The default name is ours, `staging_refresh_schema_history` (as Flyway chose
+/// `flyway_schema_history`): Rails, golang-migrate and Ecto all keep a `schema_migrations` of their
+/// own, which a restored production database brings along.
 struct HistoryTable {
+    static let defaultName = "staging_refresh_schema_history"
+    /// This project's default before: still read when it has our columns and the new one is absent.
+    static let formerDefaultName = "schema_migrations"
+    /// What makes a table ours: exactly these columns.
+    static let columns: Set<String> = ["version", "description", "checksum", "applied_at", "execution_ms", "success"]
+
     let name: String
     let dialect: SQLDialect
     /// Schema (PostgreSQL) or database (MySQL) the table lives in: a migration may change
@@ -45,6 +55,11 @@ struct HistoryTable {
         case .mysql:
             return "CREATE TABLE IF NOT EXISTS \(qualifiedName) (version varchar(64) PRIMARY KEY, description varchar(255) NOT NULL, checksum char(64) NOT NULL, applied_at timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), execution_ms bigint NOT NULL, success boolean NOT NULL)"
         }
+    }
+
+    /// The columns of a table of this name where the history lives (none: no such table).
+    var columnsSQL: String {
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = :schema AND table_name = :name"
     }
 
     var selectSQL: String { "SELECT version, checksum, success FROM \(qualifiedName)" }

@@ -16,11 +16,16 @@ public struct MigrationRunner {
     let mayContinue: () -> Bool
     let clock: () -> Int64
 
-    public init(executor: any SQLExecutor, dialect: SQLDialect, table: String = "schema_migrations",
+    /// Whether the table was named by the user: only the default falls back to the former one.
+    let tableIsDefault: Bool
+
+    /// `table`: the history table's name; nil for ours (`staging_refresh_schema_history`).
+    public init(executor: any SQLExecutor, dialect: SQLDialect, table: String? = nil,
                 mayContinue: @escaping () -> Bool = { true }, clock: @escaping () -> Int64) throws(MigrationError) {
         self.executor = executor
         self.dialect = dialect
-        self.table = try HistoryTable(name: table, dialect: dialect)
+        self.table = try HistoryTable(name: table ?? HistoryTable.defaultName, dialect: dialect)
+        self.tableIsDefault = table == nil
         self.mayContinue = mayContinue
         self.clock = clock
     }
@@ -28,7 +33,34 @@ public struct MigrationRunner {
     public func run(_ set: MigrationSet) throws -> Summary {
         var runner = self
         runner.table.qualifier = try executor.execute(table.currentSchemaSQL, [], transaction: nil, ddl: false).first?.first?.text
-        return try runner.apply(set)
+        var warnings: [String] = []
+        try runner.resolveTable(&warnings)
+        var summary = try runner.apply(set)
+        summary.warnings = warnings + summary.warnings
+        return summary
+    }
+
+    /// Before anything runs: a table of the history's name that is not ours is refused (it is the
+    /// app's), and with the default name a database migrated under the former default keeps its
+    /// history there.
+    private mutating func resolveTable(_ warnings: inout [String]) throws {
+        let existing = try columns(of: table.name)
+        if !existing.isEmpty, Set(existing) != HistoryTable.columns {
+            throw MigrationError.foreignTable(table: table.qualifiedName, columns: existing.sorted())
+        }
+        guard existing.isEmpty, tableIsDefault else { return }
+        let former = try columns(of: HistoryTable.formerDefaultName)
+        guard Set(former) == HistoryTable.columns else { return }  // absent, or the app's: ours is created
+        let qualifier = table.qualifier
+        table = try HistoryTable(name: HistoryTable.formerDefaultName, dialect: dialect)
+        table.qualifier = qualifier
+        warnings.append("the history is in \(HistoryTable.formerDefaultName), this project's former default name; rename it so an app's "
+                        + "own schema_migrations can never be mistaken for it: ALTER TABLE \(HistoryTable.formerDefaultName) RENAME TO \(HistoryTable.defaultName)")
+    }
+
+    private func columns(of name: String) throws -> [String] {
+        try executor.execute(table.columnsSQL, [("schema", table.qualifier.map(SQLValue.text) ?? .null), ("name", .text(name))],
+                             transaction: nil, ddl: false).compactMap { $0.first?.text?.lowercased() }
     }
 
     private func apply(_ set: MigrationSet) throws -> Summary {

@@ -9,7 +9,8 @@ public struct MigrationSettings: Sendable, Equatable {
     public var database: String
     public var dialect: SQLDialect
     public var directory: String
-    public var table: String
+    /// The history table; nil for the runner's own default.
+    public var table: String?
     public var marginMilliseconds: Int64
 
     /// (environment name, ResourceProperties name, meaning) — README and --help list these.
@@ -19,7 +20,7 @@ public struct MigrationSettings: Sendable, Equatable {
         ("DB_NAME", "Database", "database name, e.g. app"),
         ("DB_ENGINE", "Engine", "postgres or mysql"),
         ("MIGRATIONS_DIR", "MigrationsDir", "folder of V<version>__<description>.sql files (default /opt/migrations, then /opt)"),
-        ("MIGRATIONS_TABLE", "MigrationsTable", "history table (default schema_migrations)"),
+        ("MIGRATIONS_TABLE", "MigrationsTable", "history table (default staging_refresh_schema_history; a database migrated under the former default schema_migrations keeps it)"),
         ("MIGRATION_DEADLINE_MARGIN_SECONDS", "DeadlineMarginSeconds", "stop and answer this long before the deadline (default 10)"),
     ]
 
@@ -59,7 +60,7 @@ public struct MigrationSettings: Sendable, Equatable {
             throw FunctionError(.function, "InvalidConfiguration", "DB_ENGINE (Engine) is '\(engine)'; use postgres or mysql")
         }
         directory = value(4) ?? Self.defaultDirectory()
-        table = value(5) ?? "schema_migrations"
+        table = value(5)
         let margin = value(6) ?? "10"
         guard let seconds = Int64(margin), seconds >= 0, seconds < 900 else {
             throw FunctionError(.function, "InvalidConfiguration", "MIGRATION_DEADLINE_MARGIN_SECONDS is '\(margin)'; use whole seconds, e.g. 10")

@@ -55,7 +55,7 @@ def test_delimiter_procedures_and_triggers_match_the_mariadb_client(peers, tmp_p
     status, summary = migrate(peers, tmp_path, "migrated")
     assert status == 0, summary
     assert (summary["applied"], summary["currentVersion"]) == (["1", "2"], "2")
-    migrated = mariadb.dump_schema("migrated", skip_table="schema_migrations")
+    migrated = mariadb.dump_schema("migrated", skip_table="staging_refresh_schema_history")
     reference = mariadb.dump_schema("reference")
     assert "CREATE DEFINER" in reference and "accounts_audit" in reference and "FUNCTION `doubled`" in reference
     assert migrated.replace("`migrated`", "`reference`") == reference
@@ -73,15 +73,15 @@ def test_a_failing_file_leaves_a_dirty_row_that_blocks_later_runs(peers, tmp_pat
     (tmp_path / "V2__broken.sql").write_text("CREATE TABLE half (a INT);\nINSERT INTO nowhere VALUES (1);\n")
     status, error = migrate(peers, tmp_path, "dirty")
     assert status == 1 and error["errorMessage"].startswith("V2__broken.sql:2: ") and "nowhere" in error["errorMessage"]
-    rows = mariadb.client("-N", "-e", "SELECT version, success FROM schema_migrations ORDER BY version", database="dirty")
+    rows = mariadb.client("-N", "-e", "SELECT version, success FROM staging_refresh_schema_history ORDER BY version", database="dirty")
     assert rows.split("\n")[:2] == ["1\t1", "2\t0"]
     (tmp_path / "V2__broken.sql").write_text("CREATE TABLE half (a INT);\n")
     status, error = migrate(peers, tmp_path, "dirty")
     assert status == 1
     assert "V2 started but did not finish" in error["errorMessage"]
-    assert "DELETE FROM schema_migrations WHERE version = '2'" in error["errorMessage"]
+    assert "DELETE FROM staging_refresh_schema_history WHERE version = '2'" in error["errorMessage"]
     # The repair the message describes: undo the half-applied DDL, delete the row, run again.
-    mariadb.client("-e", "DROP TABLE half; DELETE FROM schema_migrations WHERE version = '2';", database="dirty")
+    mariadb.client("-e", "DROP TABLE half; DELETE FROM staging_refresh_schema_history WHERE version = '2';", database="dirty")
     status, summary = migrate(peers, tmp_path, "dirty")
     assert status == 0 and summary["applied"] == ["2"]
 
@@ -104,3 +104,16 @@ def test_concurrent_runs_apply_each_file_once(peers, tmp_path):
     # Once the runs are over, a new one finds everything applied.
     status, summary = migrate(peers, tmp_path, "concurrent")
     assert (status, summary["applied"], summary["currentVersion"]) == (0, [], "5"), summary
+
+
+def test_an_apps_own_schema_migrations_is_left_alone_and_naming_it_is_refused(peers, tmp_path):
+    mariadb, api, cluster = peers
+    mariadb.root_sql("CREATE DATABASE rails; CREATE TABLE rails.schema_migrations (version varchar(255) NOT NULL PRIMARY KEY); "
+                     "INSERT INTO rails.schema_migrations VALUES ('20240101000000');")
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (x int);")
+    status, error = migrate_directly(api, cluster, tmp_path, "rails", engine="mysql", MIGRATIONS_TABLE="schema_migrations")
+    assert status == 1 and "exists with other columns (version)" in error["errorMessage"], error
+    assert mariadb.client("-N", "-e", "SHOW TABLES", database="rails").split() == ["schema_migrations"]
+    status, summary = migrate(peers, tmp_path, "rails")
+    assert status == 0 and summary["applied"] == ["1"], summary
+    assert mariadb.client("-N", "-e", "SELECT version FROM schema_migrations", database="rails").split() == ["20240101000000"]

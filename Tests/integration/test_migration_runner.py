@@ -33,7 +33,7 @@ def fresh_database(postgres, name):
 
 
 def schema_dump(postgres, database):
-    result = subprocess.run([str(BIN / "pg_dump"), "--schema-only", "--no-owner", "--exclude-table=schema_migrations", database],
+    result = subprocess.run([str(BIN / "pg_dump"), "--schema-only", "--no-owner", "--exclude-table=staging_refresh_schema_history", database],
                             env=postgres.env(), capture_output=True, text=True, check=True)
     # pg_dump 15.14+ brackets its output with \restrict / \unrestrict and a random key per run.
     return "\n".join(line for line in result.stdout.splitlines() if not line.startswith(("\\restrict", "\\unrestrict")))
@@ -64,7 +64,7 @@ def test_an_edited_applied_file_refuses_the_whole_run(peers, tmp_path):
     status, error = migrate(peers, tmp_path, "edited")
     assert status == 1 and "V1__table.sql was changed after V1 was applied" in error["errorMessage"]
     tables = postgres.psql("-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'", database="edited")
-    assert tables.strip() == "schema_migrations,t"  # V2 did not run
+    assert tables.strip() == "staging_refresh_schema_history,t"  # V2 did not run
 
 
 def test_a_failing_statement_rolls_its_file_back_and_names_file_and_line(peers, tmp_path):
@@ -75,7 +75,7 @@ def test_a_failing_statement_rolls_its_file_back_and_names_file_and_line(peers, 
     status, error = migrate(peers, tmp_path, "failing")
     assert status == 1
     assert "V2__broken.sql:3:" in error["errorMessage"] and "invalid input syntax for type integer" in error["errorMessage"]
-    rows = postgres.psql("-At", "-c", "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations", database="failing")
+    rows = postgres.psql("-At", "-c", "SELECT string_agg(version, ',' ORDER BY version) FROM staging_refresh_schema_history", database="failing")
     assert rows.strip() == "1"
     exists = postgres.psql("-At", "-c", "SELECT to_regclass('public.half') IS NULL", database="failing")
     assert exists.strip() == "t"  # the file's CREATE TABLE was rolled back with it
@@ -131,3 +131,44 @@ def test_a_refused_password_says_how_to_fix_it_for_scram(peers, tmp_path):
     assert status == 1
     assert "password authentication failed" in error["errorMessage"]
     assert "scram-sha-256" in error["errorMessage"] and "ALTER ROLE" in error["errorMessage"], error
+
+
+# A Rails app's own table, as `rails db:migrate` creates it.
+RAILS_HISTORY = "CREATE TABLE schema_migrations (version character varying NOT NULL PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240101000000');"
+
+
+def test_an_apps_own_schema_migrations_is_left_alone_and_ours_is_used(peers, tmp_path):
+    postgres, _, _ = peers
+    fresh_database(postgres, "rails")
+    postgres.psql("-c", RAILS_HISTORY, database="rails")
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (x int);")
+    status, summary = migrate(peers, tmp_path, "rails")
+    assert status == 0 and summary["applied"] == ["1"], summary
+    assert postgres.psql("-At", "-c", "SELECT version FROM schema_migrations", database="rails").strip() == "20240101000000"
+    assert postgres.psql("-At", "-c", "SELECT version FROM staging_refresh_schema_history", database="rails").strip() == "1"
+
+
+def test_naming_the_apps_table_is_refused_before_anything_runs(peers, tmp_path):
+    postgres, api, cluster = peers
+    fresh_database(postgres, "rails_named")
+    postgres.psql("-c", RAILS_HISTORY, database="rails_named")
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (x int);")
+    status, error = migrate_directly(api, cluster, tmp_path, "rails_named", MIGRATIONS_TABLE="schema_migrations")
+    assert status == 1
+    assert "the history table \"public\".schema_migrations exists with other columns (version)" in error["errorMessage"]
+    assert "Set MIGRATIONS_TABLE" in error["errorMessage"] and "nothing was run" in error["errorMessage"]
+    tables = postgres.psql("-At", "-c", "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'", database="rails_named")
+    assert tables.strip() == "schema_migrations"
+
+
+def test_a_database_migrated_under_the_former_default_keeps_its_history(peers, tmp_path):
+    postgres, _, _ = peers
+    fresh_database(postgres, "former")
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (x int);")
+    assert migrate(peers, tmp_path, "former")[0] == 0
+    postgres.psql("-c", "ALTER TABLE staging_refresh_schema_history RENAME TO schema_migrations", database="former")
+    (tmp_path / "V2__b.sql").write_text("CREATE TABLE b (x int);")
+    status, summary = migrate(peers, tmp_path, "former")
+    assert status == 0 and summary["applied"] == ["2"], summary  # V1 is not run again
+    assert any("former default name" in warning and "RENAME TO staging_refresh_schema_history" in warning for warning in summary["warnings"])
+    assert postgres.psql("-At", "-c", "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations", database="former").strip() == "1,2"

@@ -120,7 +120,7 @@ def test_a_failed_create_answers_failed_with_file_and_line_and_its_delete_succee
     stack = cloudformation.describe_stacks(StackName="failing-migrations")["Stacks"][0]
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
     tables = postgres.psql("-At", "-c", "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'", database="app_fail")
-    assert tables.strip() == "ok,schema_migrations"  # V2 rolled back whole
+    assert tables.strip() == "ok,staging_refresh_schema_history"  # V2 rolled back whole
 
     delete = cr_request(peers, "Delete", "fail-delete", ResourceProperties=event["ResourceProperties"],
                         PhysicalResourceId=result["PhysicalResourceId"])
@@ -145,7 +145,7 @@ def test_a_slow_migration_is_answered_failed_before_the_deadline(peers, tmp_path
     assert not failed, result  # answered within the 3 s, not timed out
     assert result["Status"] == "FAILED"
     assert received_answer(peers, "slow")["Status"] == "FAILED"
-    exists = postgres.psql("-At", "-c", "SELECT count(*) FROM schema_migrations", database="app_slow")
+    exists = postgres.psql("-At", "-c", "SELECT count(*) FROM staging_refresh_schema_history", database="app_slow")
     assert exists.strip() == "0"
 
 

@@ -82,7 +82,7 @@ def test_a_failed_migration_on_update_rolls_back_to_completion(peers):
         assert not failed and stack.describe()["StackStatus"] == "CREATE_COMPLETE"
 
         # V1 as recorded no longer matches its file: every run of the migrations now fails.
-        postgres.psql("-c", "UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = '1'")
+        postgres.psql("-c", "UPDATE staging_refresh_schema_history SET checksum = repeat('0', 64) WHERE version = '1'")
         keep = [{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in stack.describe()["Parameters"]
                 if p["ParameterKey"] != "SnapshotIdentifier"]
         moto.client("cloudformation").update_stack(StackName=stack.name, UsePreviousTemplate=True, Capabilities=["CAPABILITY_NAMED_IAM"],

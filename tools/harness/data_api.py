@@ -71,9 +71,9 @@ class DataAPIServer:
                 "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_REGION": REGION}
 
 
-def migrate_directly(api, cluster, directory, database, engine="postgres"):
-    """`bootstrap invoke schema-migration` with {"action": "migrate"} against `api`'s `cluster`:
-    (exit status, the summary or the error JSON)."""
+def migrate_directly(api, cluster, directory, database, engine="postgres", **settings):
+    """`bootstrap invoke schema-migration` with {"action": "migrate"} against `api`'s `cluster`, with
+    more settings by name (MIGRATIONS_TABLE=…): (exit status, the summary or the error JSON)."""
     import os
 
     from .build import binary
@@ -81,7 +81,7 @@ def migrate_directly(api, cluster, directory, database, engine="postgres"):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     environment.update(api.env())
     environment.update(DB_CLUSTER_ARN=cluster["resourceArn"], DB_SECRET_ARN=cluster["secretArn"], DB_NAME=database,
-                       DB_ENGINE=engine, MIGRATIONS_DIR=str(directory))
+                       DB_ENGINE=engine, MIGRATIONS_DIR=str(directory), **settings)
     result = subprocess.run([str(binary("bootstrap")), "invoke", "schema-migration", "--event", "-"],
                             input=b'{"action": "migrate"}', capture_output=True, env=environment, timeout=300)
     return result.returncode, json.loads(result.stdout if result.returncode == 0 else result.stderr)
