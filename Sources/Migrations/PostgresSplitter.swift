@@ -1,9 +1,14 @@
 /// PostgreSQL's lexical rules for where a statement ends, as psql applies them: a `;` outside quotes,
-/// quoted identifiers, comments, dollar-quoted bodies and SQL-standard `BEGIN ATOMIC … END` bodies.
+/// quoted identifiers, comments, dollar-quoted bodies, parentheses (pg_dump's multi-action
+/// `CREATE RULE … DO ( …; …; )`) and SQL-standard `BEGIN ATOMIC … END` bodies. pg_dump's
+/// `\restrict`/`\unrestrict` lines are skipped; any other psql meta-command, and COPY's inline
+/// data, are refused with their file and line.
 enum PostgresSplitter {
     static func split(_ source: inout SQLSource) throws(SQLSplitError) -> [SQLStatement] {
         // Inside BEGIN ATOMIC bodies `;` ends inner statements; CASE … END nests there too.
         var atomicDepth = 0
+        // psql counts parentheses and ends a statement only at a `;` outside them.
+        var parenDepth = 0
         var previousWord = ""
         while let byte = source.peek() {
             if SQLSource.isBlank(byte) {
@@ -11,7 +16,11 @@ enum PostgresSplitter {
                 continue
             }
             if source.hasPrefix("--") {
-                source.skipLineComment()
+                source.skipLineComment(endsAtCarriageReturn: true)
+                continue
+            }
+            if byte == UInt8(ascii: "\\") {
+                try metaCommand(&source)
                 continue
             }
             if source.hasPrefix("/*") {
@@ -50,15 +59,45 @@ enum PostgresSplitter {
                 try source.skipQuoted(what: "the identifier opened with \"", backslashEscapes: false)
             case UInt8(ascii: "$"):
                 try skipDollarQuoted(&source)
-            case UInt8(ascii: ";") where atomicDepth == 0:
-                try source.endStatement(before: source.position)
+            case UInt8(ascii: "("):
+                parenDepth += 1
+                source.position += 1
+            case UInt8(ascii: ")"):
+                parenDepth = max(0, parenDepth - 1)
+                source.position += 1
+            case UInt8(ascii: ";") where atomicDepth == 0 && parenDepth == 0:
+                try endStatement(&source)
                 source.position += 1
             default:
                 source.position += 1
             }
         }
-        try source.endStatement(before: source.position)
+        try endStatement(&source)
         return source.statements
+    }
+
+    private static func endStatement(_ source: inout SQLSource) throws(SQLSplitError) {
+        let before = source.statements.count
+        try source.endStatement(before: source.position)
+        guard source.statements.count > before, let statement = source.statements.last else { return }
+        // COPY … FROM stdin: psql would send the lines after it as data; here they would run as SQL.
+        let words = statement.text.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+        if words.first == "COPY", let from = words.lastIndex(of: "FROM"), from + 1 < words.count,
+           words[from + 1].hasPrefix("STDIN") {
+            throw .copyFromStdin(file: source.file, line: statement.line)
+        }
+    }
+
+    /// A backslash outside quotes starts a psql meta-command that runs to the end of the line.
+    private static func metaCommand(_ source: inout SQLSource) throws(SQLSplitError) {
+        let line = source.line(of: source.position)
+        source.position += 1
+        let command = source.readRestOfLine()
+        let name = String(command.prefix { $0 != " " && $0 != "\t" })
+        // pg_dump (15.14, 16.10, 17.6 and later) wraps its output in these; they matter only to psql.
+        guard name == "restrict" || name == "unrestrict" else {
+            throw .metaCommand(name: String(name.prefix(40)), file: source.file, line: line)
+        }
     }
 
     /// `$$ … $$` or `$tag$ … $tag$`. A `$` that opens no tag (`$1`, a lone `$`) is an ordinary byte.

@@ -68,8 +68,17 @@ struct SQLSource {
     // MARK: moving over what cannot end a statement
 
     /// From `--` or `#` to the end of the line.
-    mutating func skipLineComment() {
-        while let byte = peek(), byte != UInt8(ascii: "\n") { position += 1 }
+    /// To the end of the line. PostgreSQL's scanner (and psql's) ends a `--` comment at a CR too,
+    /// so a file with old Mac line ends is not one long comment; the mysql client reads to LF.
+    mutating func skipLineComment(endsAtCarriageReturn: Bool = false) {
+        while let byte = peek(), byte != UInt8(ascii: "\n"), !(endsAtCarriageReturn && byte == UInt8(ascii: "\r")) { position += 1 }
+    }
+
+    /// The text from the cursor to the end of its line (without the line end), and the cursor past it.
+    mutating func readRestOfLine() -> String {
+        let begin = position
+        while let byte = peek(), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") { position += 1 }
+        return String(decoding: bytes[begin..<position], as: UTF8.self)
     }
 
     /// From `/*` to the matching `*/`; PostgreSQL nests them, MySQL does not.

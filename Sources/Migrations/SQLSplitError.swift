@@ -7,6 +7,10 @@ public enum SQLSplitError: Error, Equatable, Sendable, CustomStringConvertible {
     case statementTooLong(file: String, line: Int, length: Int, limit: Int)
     /// A `DELIMITER` directive without a delimiter after it.
     case emptyDelimiter(file: String, line: Int)
+    /// A psql meta-command (`\connect`, `\i`, …): the Data API runs SQL, not psql.
+    case metaCommand(name: String, file: String, line: Int)
+    /// `COPY … FROM stdin` with its data inline, as pg_dump writes data dumps.
+    case copyFromStdin(file: String, line: Int)
 
     public var description: String {
         switch self {
@@ -16,6 +20,10 @@ public enum SQLSplitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file):\(line): statement of \(length) characters is over the Data API's limit of \(limit); split it into smaller statements"
         case let .emptyDelimiter(file, line):
             return "\(file):\(line): DELIMITER needs a delimiter after it, e.g. DELIMITER //"
+        case let .metaCommand(name, file, line):
+            return "\(file):\(line): \\\(name) is a psql meta-command, and the Data API runs SQL, not psql; remove it or write it as SQL"
+        case let .copyFromStdin(file, line):
+            return "\(file):\(line): COPY … FROM stdin carries its data inline, which only psql can send; dump the data with pg_dump --inserts"
         }
     }
 }

@@ -71,6 +71,14 @@ struct SplitCase: CustomTestStringConvertible, Sendable {
         SplitCase("trailing comment after last statement", "SELECT 1; -- done", [("SELECT 1", 1)]),
         SplitCase("bit string and national string", "SELECT B'1010', N'x;y'; SELECT 2;", [("SELECT B'1010', N'x;y'", 1), ("SELECT 2", 1)]),
         SplitCase("a division sign is no comment", "SELECT 4/2; SELECT 3-1;", [("SELECT 4/2", 1), ("SELECT 3-1", 1)]),
+        // pg_dump -s writes a multi-action rule like this; psql sends it as one statement.
+        SplitCase("semicolons inside parentheses", "CREATE RULE r AS ON INSERT TO t DO ( INSERT INTO u VALUES (1); NOTIFY t; );\nSELECT 2;",
+                  [("CREATE RULE r AS ON INSERT TO t DO ( INSERT INTO u VALUES (1); NOTIFY t; )", 1), ("SELECT 2", 2)]),
+        SplitCase("a stray closing parenthesis does not hold the next statement", "SELECT 1); SELECT 2;", [("SELECT 1)", 1), ("SELECT 2", 1)]),
+        SplitCase("a lone CR ends a line comment", "-- old Mac line ends\rSELECT 1;\rSELECT 2;", [("SELECT 1", 1), ("SELECT 2", 1)]),
+        SplitCase("pg_dump's restrict lines are psql's", "\\restrict AbC123\nCREATE TABLE t (a int);\n\\unrestrict AbC123\n",
+                  [("CREATE TABLE t (a int)", 2)]),
+        SplitCase("COPY from a file is SQL", "COPY t FROM '/tmp/x.csv';", [("COPY t FROM '/tmp/x.csv'", 1)]),
     ]
 
     @Test(arguments: cases)
@@ -84,6 +92,9 @@ struct SplitCase: CustomTestStringConvertible, Sendable {
         ("\n\n/* a /* b */", "V1__t.sql:3: the comment opened with /* is never closed"),
         ("DO $x$ BEGIN END; $y$;", "V1__t.sql:1: the body opened with $x$ is never closed"),
         ("SELECT E'\\';", "V1__t.sql:1: the escape string opened with E' is never closed"),
+        ("SELECT 1;\n\\connect other\n", "V1__t.sql:2: \\connect is a psql meta-command"),
+        ("\\i other.sql", "V1__t.sql:1: \\i is a psql meta-command"),
+        ("COPY public.t (a) FROM stdin;\n1\n\\.\n", "V1__t.sql:1: COPY … FROM stdin carries its data inline"),
     ])
     func refusesWhatIsNeverClosed(sql: String, message: String) {
         #expect {

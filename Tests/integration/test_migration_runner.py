@@ -172,3 +172,23 @@ def test_a_database_migrated_under_the_former_default_keeps_its_history(peers, t
     assert status == 0 and summary["applied"] == ["2"], summary  # V1 is not run again
     assert any("former default name" in warning and "RENAME TO staging_refresh_schema_history" in warning for warning in summary["warnings"])
     assert postgres.psql("-At", "-c", "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations", database="former").strip() == "1,2"
+
+
+def test_pg_dump_output_with_a_multi_action_rule_and_restrict_lines_applies_as_psql_applies_it(peers, tmp_path):
+    postgres, _, _ = peers
+    fresh_database(postgres, "rule_source")
+    postgres.psql("-c", "CREATE TABLE t (a int); CREATE TABLE audit (a int, at timestamptz DEFAULT now());"
+                        "CREATE RULE log_insert AS ON INSERT TO t DO ALSO (INSERT INTO audit (a) VALUES (new.a); NOTIFY t_changed);",
+                  database="rule_source")
+    dump = subprocess.run([str(BIN / "pg_dump"), "--schema-only", "--no-owner", "rule_source"], env=postgres.env(),
+                          capture_output=True, text=True, check=True).stdout
+    assert "DO ( INSERT INTO" in dump.replace("\n", " ") or "DO (INSERT INTO" in dump.replace("\n", " "), dump
+    assert dump.lstrip().startswith("--") and "\n\\restrict " in dump  # pg_dump 15.14+ brackets its output
+    fresh_database(postgres, "rule_reference")
+    (tmp_path / "V1__dump.sql").write_text(dump)
+    postgres.psql("-f", str(tmp_path / "V1__dump.sql"), database="rule_reference")
+    fresh_database(postgres, "rule_migrated")
+    status, summary = migrate(peers, tmp_path, "rule_migrated")
+    assert status == 0, summary
+    assert schema_dump(postgres, "rule_migrated") == schema_dump(postgres, "rule_reference")
+    assert "log_insert" in schema_dump(postgres, "rule_migrated")
