@@ -5,11 +5,15 @@
 /// data, are refused with their file and line.
 enum PostgresSplitter {
     static func split(_ source: inout SQLSource) throws(SQLSplitError) -> [SQLStatement] {
-        // Inside BEGIN ATOMIC bodies `;` ends inner statements; CASE … END nests there too.
+        // Inside BEGIN ATOMIC bodies `;` ends inner statements; CASE … END nests there too. psql
+        // looks for them only in CREATE [OR REPLACE] FUNCTION|PROCEDURE.
         var atomicDepth = 0
+        var leadingWords: [String] = []
         // psql counts parentheses and ends a statement only at a `;` outside them.
         var parenDepth = 0
         var previousWord = ""
+        // psql reads '…' as the server does: after SET standard_conforming_strings = off, a backslash escapes.
+        var standardStrings = true
         while let byte = source.peek() {
             if SQLSource.isBlank(byte) {
                 source.position += 1
@@ -40,7 +44,8 @@ enum PostgresSplitter {
                     source.position += 1
                     try source.skipQuoted(what: "the Unicode identifier opened with U&\"", backslashEscapes: false)
                 default:
-                    if word == "ATOMIC" && previousWord == "BEGIN" {
+                    if leadingWords.count < 4 { leadingWords.append(word) }
+                    if word == "ATOMIC" && previousWord == "BEGIN" && Self.isRoutineDefinition(leadingWords) {
                         atomicDepth += 1
                     } else if atomicDepth > 0 && word == "CASE" {
                         atomicDepth += 1
@@ -54,7 +59,7 @@ enum PostgresSplitter {
             previousWord = ""
             switch byte {
             case UInt8(ascii: "'"):
-                try source.skipQuoted(what: "the string opened with '", backslashEscapes: false)
+                try source.skipQuoted(what: "the string opened with '", backslashEscapes: !standardStrings)
             case UInt8(ascii: "\""):
                 try source.skipQuoted(what: "the identifier opened with \"", backslashEscapes: false)
             case UInt8(ascii: "$"):
@@ -66,7 +71,8 @@ enum PostgresSplitter {
                 parenDepth = max(0, parenDepth - 1)
                 source.position += 1
             case UInt8(ascii: ";") where atomicDepth == 0 && parenDepth == 0:
-                try endStatement(&source)
+                if let setting = try endStatement(&source).flatMap(Self.standardConformingStrings) { standardStrings = setting }
+                leadingWords = []
                 source.position += 1
             default:
                 source.position += 1
@@ -76,15 +82,39 @@ enum PostgresSplitter {
         return source.statements
     }
 
-    private static func endStatement(_ source: inout SQLSource) throws(SQLSplitError) {
+    /// Ends the statement at the cursor and returns it (nil when it held nothing).
+    @discardableResult
+    private static func endStatement(_ source: inout SQLSource) throws(SQLSplitError) -> SQLStatement? {
         let before = source.statements.count
         try source.endStatement(before: source.position)
-        guard source.statements.count > before, let statement = source.statements.last else { return }
+        guard source.statements.count > before, let statement = source.statements.last else { return nil }
         // COPY … FROM stdin: psql would send the lines after it as data; here they would run as SQL.
         let words = statement.text.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
         if words.first == "COPY", let from = words.lastIndex(of: "FROM"), from + 1 < words.count,
            words[from + 1].hasPrefix("STDIN") {
             throw .copyFromStdin(file: source.file, line: statement.line)
+        }
+        return statement
+    }
+
+    static func isRoutineDefinition(_ words: [String]) -> Bool {
+        guard words.first == "CREATE" else { return false }
+        let kind = words.count > 3 && words[1] == "OR" && words[2] == "REPLACE" ? words[3] : (words.count > 1 ? words[1] : "")
+        return kind == "FUNCTION" || kind == "PROCEDURE"
+    }
+
+    /// The value a `SET [SESSION|LOCAL] standard_conforming_strings {=|TO} on|off` statement sets, else nil.
+    static func standardConformingStrings(_ statement: SQLStatement) -> Bool? {
+        var words = statement.text.lowercased().split(whereSeparator: { " \t\r\n=".contains($0) }).map(String.init)
+        guard words.first == "set" else { return nil }
+        words.removeFirst()
+        if words.first == "session" || words.first == "local" { words.removeFirst() }
+        guard words.count >= 2, words[0] == "standard_conforming_strings" else { return nil }
+        let value = (words[1] == "to" && words.count > 2 ? words[2] : words[1]).filter { $0 != "'" && $0 != "\"" }
+        switch value {
+        case "off", "false", "0": return false
+        case "on", "true", "1", "default": return true
+        default: return nil
         }
     }
 

@@ -79,6 +79,16 @@ struct SplitCase: CustomTestStringConvertible, Sendable {
         SplitCase("pg_dump's restrict lines are psql's", "\\restrict AbC123\nCREATE TABLE t (a int);\n\\unrestrict AbC123\n",
                   [("CREATE TABLE t (a int)", 2)]),
         SplitCase("COPY from a file is SQL", "COPY t FROM '/tmp/x.csv';", [("COPY t FROM '/tmp/x.csv'", 1)]),
+        // psql lexes '…' by the server's standard_conforming_strings, which a file may turn off.
+        SplitCase("backslash escapes once standard strings are off", "SET standard_conforming_strings = off;\nSELECT 'a\\';b'; SELECT 2;",
+                  [("SET standard_conforming_strings = off", 1), ("SELECT 'a\\';b'", 2), ("SELECT 2", 2)]),
+        SplitCase("SET … TO 'off' and back on", "SET SESSION standard_conforming_strings TO 'off'; SET standard_conforming_strings = on; SELECT 'C:\\'; SELECT 2;",
+                  [("SET SESSION standard_conforming_strings TO 'off'", 1), ("SET standard_conforming_strings = on", 1),
+                   ("SELECT 'C:\\'", 1), ("SELECT 2", 1)]),
+        SplitCase("BEGIN ATOMIC means a body only in CREATE FUNCTION or PROCEDURE", "DO $$ BEGIN END $$; BEGIN ATOMIC; SELECT 1;",
+                  [("DO $$ BEGIN END $$", 1), ("BEGIN ATOMIC", 1), ("SELECT 1", 1)]),
+        SplitCase("CREATE OR REPLACE PROCEDURE with BEGIN ATOMIC", "CREATE OR REPLACE PROCEDURE p() BEGIN ATOMIC SELECT 1; SELECT 2; END; SELECT 3;",
+                  [("CREATE OR REPLACE PROCEDURE p() BEGIN ATOMIC SELECT 1; SELECT 2; END", 1), ("SELECT 3", 1)]),
     ]
 
     @Test(arguments: cases)

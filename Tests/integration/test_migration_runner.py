@@ -192,3 +192,17 @@ def test_pg_dump_output_with_a_multi_action_rule_and_restrict_lines_applies_as_p
     assert status == 0, summary
     assert schema_dump(postgres, "rule_migrated") == schema_dump(postgres, "rule_reference")
     assert "log_insert" in schema_dump(postgres, "rule_migrated")
+
+
+def test_standard_conforming_strings_off_splits_and_stores_as_psql_does(peers, tmp_path):
+    postgres, _, _ = peers
+    sql = "SET standard_conforming_strings = off;\nCREATE TABLE s (v text);\nINSERT INTO s VALUES ('a\\';b'), ('c');\n"
+    (tmp_path / "V1__escapes.sql").write_text(sql)
+    fresh_database(postgres, "escapes_reference")
+    postgres.psql("-f", str(tmp_path / "V1__escapes.sql"), database="escapes_reference")
+    fresh_database(postgres, "escapes_migrated")
+    status, summary = migrate(peers, tmp_path, "escapes_migrated")
+    assert status == 0, summary
+    rows = {database: postgres.psql("-At", "-c", "SELECT string_agg(v, '|' ORDER BY v) FROM s", database=database).strip()
+            for database in ("escapes_reference", "escapes_migrated")}
+    assert rows["escapes_migrated"] == rows["escapes_reference"] == "a';b|c", rows
