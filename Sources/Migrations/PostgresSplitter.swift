@@ -71,23 +71,26 @@ enum PostgresSplitter {
                 parenDepth = max(0, parenDepth - 1)
                 source.position += 1
             case UInt8(ascii: ";") where atomicDepth == 0 && parenDepth == 0:
-                if let setting = try endStatement(&source).flatMap(Self.standardConformingStrings) { standardStrings = setting }
+                let statement = try endStatement(&source, firstWord: leadingWords.first)
+                if leadingWords.first == "SET", let setting = statement.flatMap(Self.standardConformingStrings) { standardStrings = setting }
                 leadingWords = []
                 source.position += 1
             default:
                 source.position += 1
             }
         }
-        try endStatement(&source)
+        try endStatement(&source, firstWord: leadingWords.first)
         return source.statements
     }
 
     /// Ends the statement at the cursor and returns it (nil when it held nothing).
     @discardableResult
-    private static func endStatement(_ source: inout SQLSource) throws(SQLSplitError) -> SQLStatement? {
+    /// `firstWord`: the statement's first word, upper-cased, so only a COPY is read again.
+    private static func endStatement(_ source: inout SQLSource, firstWord: String?) throws(SQLSplitError) -> SQLStatement? {
         let before = source.statements.count
         try source.endStatement(before: source.position)
         guard source.statements.count > before, let statement = source.statements.last else { return nil }
+        guard firstWord == "COPY" else { return statement }
         // COPY … FROM stdin: psql would send the lines after it as data; here they would run as SQL.
         let words = statement.text.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
         if words.first == "COPY", let from = words.lastIndex(of: "FROM"), from + 1 < words.count,
