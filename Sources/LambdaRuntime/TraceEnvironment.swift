@@ -31,13 +31,14 @@ final class TraceEnvironment {
             }
             return
         }
-        let needed = Self.name.utf8.count + 1 + trace.utf8.count + 1
+        let needed = Self.prefix.count + trace.utf8.count + 1
         guard let buffer, needed <= capacity else {
             // environ points at the replacement before the previous buffer is freed, so a reader
             // of the environment never sees freed memory.
             let previous = self.buffer
             capacity = max(256, needed.nextPowerOfTwo)
             let replacement = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
+            for (offset, byte) in Self.prefix.enumerated() { replacement[offset] = CChar(bitPattern: byte) }
             write(trace, into: replacement)
             putenv(replacement)
             self.buffer = replacement
@@ -53,14 +54,11 @@ final class TraceEnvironment {
         }
     }
 
+    /// `_X_AMZN_TRACE_ID=`, written once per buffer; only the value after it changes.
+    private static let prefix = Array((name + "=").utf8)
+
     private func write(_ trace: String, into buffer: UnsafeMutablePointer<CChar>) {
-        var offset = 0
-        for byte in Self.name.utf8 {
-            buffer[offset] = CChar(bitPattern: byte)
-            offset += 1
-        }
-        buffer[offset] = CChar(bitPattern: UInt8(ascii: "="))
-        offset += 1
+        var offset = Self.prefix.count
         for byte in trace.utf8 {
             buffer[offset] = CChar(bitPattern: byte)
             offset += 1

@@ -33,29 +33,28 @@ public struct MigrationRunner {
     public func run(_ set: MigrationSet) throws -> Summary {
         var runner = self
         runner.table.qualifier = try executor.execute(table.currentSchemaSQL, [], transaction: nil, ddl: false).first?.first?.text
-        var warnings: [String] = []
-        try runner.resolveTable(&warnings)
+        let warning = try runner.resolveTable()
         var summary = try runner.apply(set)
-        summary.warnings = warnings + summary.warnings
+        if let warning { summary.warnings.insert(warning, at: 0) }
         return summary
     }
 
     /// Before anything runs: a table of the history's name that is not ours is refused (it is the
     /// app's), and with the default name a database migrated under the former default keeps its
-    /// history there.
-    private mutating func resolveTable(_ warnings: inout [String]) throws {
+    /// history there, with the warning returned.
+    private mutating func resolveTable() throws -> String? {
         let existing = try columns(of: table.name)
         if !existing.isEmpty, Set(existing) != HistoryTable.columns {
             throw MigrationError.foreignTable(table: table.qualifiedName, columns: existing.sorted())
         }
-        guard existing.isEmpty, tableIsDefault else { return }
+        guard existing.isEmpty, tableIsDefault else { return nil }
         let former = try columns(of: HistoryTable.formerDefaultName)
-        guard Set(former) == HistoryTable.columns else { return }  // absent, or the app's: ours is created
+        guard Set(former) == HistoryTable.columns else { return nil }  // absent, or the app's: ours is created
         let qualifier = table.qualifier
         table = try HistoryTable(name: HistoryTable.formerDefaultName, dialect: dialect)
         table.qualifier = qualifier
-        warnings.append("the history is in \(HistoryTable.formerDefaultName), this project's former default name; rename it so an app's "
-                        + "own schema_migrations can never be mistaken for it: ALTER TABLE \(HistoryTable.formerDefaultName) RENAME TO \(HistoryTable.defaultName)")
+        return "the history is in \(HistoryTable.formerDefaultName), this project's former default name; rename it so an app's "
+            + "own schema_migrations can never be mistaken for it: ALTER TABLE \(HistoryTable.formerDefaultName) RENAME TO \(HistoryTable.defaultName)"
     }
 
     private func columns(of name: String) throws -> [String] {

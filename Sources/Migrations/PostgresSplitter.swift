@@ -83,9 +83,9 @@ enum PostgresSplitter {
         return source.statements
     }
 
-    /// Ends the statement at the cursor and returns it (nil when it held nothing).
+    /// Ends the statement at the cursor and returns it (nil when it held nothing). `firstWord`: the
+    /// statement's first word, upper-cased, so that only a COPY is read again.
     @discardableResult
-    /// `firstWord`: the statement's first word, upper-cased, so only a COPY is read again.
     private static func endStatement(_ source: inout SQLSource, firstWord: String?) throws(SQLSplitError) -> SQLStatement? {
         let before = source.statements.count
         try source.endStatement(before: source.position)
@@ -93,7 +93,7 @@ enum PostgresSplitter {
         guard firstWord == "COPY" else { return statement }
         // COPY … FROM stdin: psql would send the lines after it as data; here they would run as SQL.
         let words = statement.text.uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
-        if words.first == "COPY", let from = words.lastIndex(of: "FROM"), from + 1 < words.count,
+        if let from = words.lastIndex(of: "FROM"), from + 1 < words.count,
            words[from + 1].hasPrefix("STDIN") {
             throw .copyFromStdin(file: source.file, line: statement.line)
         }

@@ -10,8 +10,10 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         public var resources: [String]
         public var condition: [String: [String: String]]?
 
-        init(_ sid: String, _ actions: [String], _ resources: [String], condition: [String: [String: String]]? = nil) {
+        init(_ sid: String, _ actions: [String], _ resources: [String], condition: [String: [String: String]]? = nil,
+             effect: String = "Allow") {
             self.sid = sid
+            self.effect = effect
             self.actions = actions
             self.resources = resources
             self.condition = condition
@@ -58,8 +60,6 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         ])
     }
 
-    /// `snapshotKey`: the customer-managed KMS key of encrypted snapshots, which stack mode's restore
-    /// must be allowed to grant to RDS.
     /// The CNAME the stack moves: its hosted zone and record name. Without it the policy allows any
     /// zone of the account (`hostedzone/*`).
     public struct CNAME: Sendable {
@@ -72,6 +72,8 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         }
     }
 
+    /// `snapshotKey`: the customer-managed KMS key of encrypted snapshots, which stack mode's restore
+    /// must be allowed to grant to RDS.
     public static func restoreFromSnapshot(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, cname: CNAME? = nil) -> IAMPolicy {
         var statements = [
             Statement("ReadParameters", ["ssm:GetParameter"],
@@ -111,20 +113,21 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     /// The service role CloudFormation acts with in stack mode (template.yml's StackUpdateRole):
     /// what the staging stack's update does.
     public static func stackUpdateRole(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, cname: CNAME? = nil) -> IAMPolicy {
-        var reads = snapshotReads(settings, scope)
-        reads.resources.removeFirst()  // the snapshots only: CloudFormation does not list the source's
+        // The snapshots only: CloudFormation does not list the source's.
+        let reads = Statement("ListSourceSnapshots", [snapshotListAction(settings)], snapshotARNs(settings, scope))
         return IAMPolicy(statements: [reads] + stackDeployment(settings, stack: settings.stackName ?? "*", scope, snapshotKey: snapshotKey, cname: cname))
+    }
+
+    /// What changes or deletes a staging DB (and would production's).
+    static func changes(isCluster: Bool) -> [String] {
+        (isCluster ? ["rds:ModifyDBCluster", "rds:EnableHttpEndpoint", "rds:DeleteDBCluster"] : [])
+            + ["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
     }
 
     static func sourceDeny(_ settings: Settings, _ scope: Scope) -> Statement {
         let isCluster = settings.source.isCluster
-        let changes = isCluster
-            ? ["rds:ModifyDBCluster", "rds:EnableHttpEndpoint", "rds:DeleteDBCluster", "rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
-            : ["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
-        var deny = Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes,
-                             [scope.arn("rds", (isCluster ? "cluster:" : "db:") + settings.source.identifier)])
-        deny.effect = "Deny"
-        return deny
+        return Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes(isCluster: isCluster),
+                         [scope.arn("rds", (isCluster ? "cluster:" : "db:") + settings.source.identifier)], effect: "Deny")
     }
 
     public static func schemaMigration(_ settings: MigrationSettings, _ scope: Scope) -> IAMPolicy {
@@ -142,12 +145,20 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     /// Listing the source's snapshots: by the source's identifier, and (shared ones) across the
     /// account, where the snapshot ARNs carry the owner's account.
     static func snapshotReads(_ settings: Settings, _ scope: Scope) -> Statement {
-        let isCluster = settings.source.isCluster
-        let source = scope.arn("rds", (isCluster ? "cluster:" : "db:") + settings.source.identifier)
-        let snapshots = isCluster ? "cluster-snapshot:*" : "snapshot:*"
-        var resources = [source, scope.arn("rds", snapshots)]
-        if let owner = settings.sourceAccountID, owner != scope.account { resources.append(scope.arn("rds", snapshots, account: owner)) }
-        return Statement("ListSourceSnapshots", [isCluster ? "rds:DescribeDBClusterSnapshots" : "rds:DescribeDBSnapshots"], resources)
+        let source = scope.arn("rds", (settings.source.isCluster ? "cluster:" : "db:") + settings.source.identifier)
+        return Statement("ListSourceSnapshots", [snapshotListAction(settings)], [source] + snapshotARNs(settings, scope))
+    }
+
+    static func snapshotListAction(_ settings: Settings) -> String {
+        settings.source.isCluster ? "rds:DescribeDBClusterSnapshots" : "rds:DescribeDBSnapshots"
+    }
+
+    /// The account's snapshots, and the owner's when shared from another account.
+    static func snapshotARNs(_ settings: Settings, _ scope: Scope) -> [String] {
+        let snapshots = settings.source.isCluster ? "cluster-snapshot:*" : "snapshot:*"
+        var arns = [scope.arn("rds", snapshots)]
+        if let owner = settings.sourceAccountID, owner != scope.account { arns.append(scope.arn("rds", snapshots, account: owner)) }
+        return arns
     }
 
     /// Stack mode: CloudFormation acts with the caller's credentials, so the caller needs what the
@@ -160,16 +171,11 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         let rds = { (resource: String) in scope.arn("rds", resource) }
         // The stack's id holds a UUID that only CloudFormation knows; its name is ours.
         let stackID = scope.arn("cloudformation", "stack/\(stack)/*")
-        var snapshots = [rds(isCluster ? "cluster-snapshot:*" : "snapshot:*")]
-        if let owner = settings.sourceAccountID, owner != scope.account {
-            snapshots.append(scope.arn("rds", isCluster ? "cluster-snapshot:*" : "snapshot:*", account: owner))
-        }
+        let snapshots = snapshotARNs(settings, scope)
         let created = isCluster
             ? [rds("cluster:*"), rds("db:*"), rds("subgrp:*"), rds("cluster-pg:default.*"), rds("pg:default.*"), rds("og:*")] + snapshots
             : [rds("db:*"), rds("subgrp:*"), rds("pg:default.*"), rds("og:*")] + snapshots
-        let changes = isCluster
-            ? ["rds:ModifyDBCluster", "rds:EnableHttpEndpoint", "rds:DeleteDBCluster", "rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
-            : ["rds:ModifyDBInstance", "rds:RebootDBInstance", "rds:DeleteDBInstance"]
+        let changes = changes(isCluster: isCluster)
         var statements = [
             Statement("CreateStagingDB", isCluster ? ["rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance", "rds:AddTagsToResource"]
                                                    : ["rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"],
@@ -184,7 +190,6 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                                                                    "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
                                                                    "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"], ["*"]),
             Statement("ReadVpcAttributes", ["ec2:DescribeVpcAttribute"], [scope.arn("ec2", "vpc/*")]),
-
             Statement("WaitForCNAMEChange", ["route53:GetChange"], ["arn:\(scope.partition):route53:::change/*"]),
             Statement("RunSchemaMigration", ["lambda:InvokeFunction"], [scope.arn("lambda", "function:\(stack)-schema-migration")]),
         ]
@@ -203,11 +208,9 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
             statements.append(Statement("GrantSnapshotKeyToRDS", ["kms:CreateGrant"], [snapshotKey],
                                         condition: ["Bool": ["kms:GrantIsForAWSResource": "true"]]))
         }
-        var others = Statement("OnlyWhatThisStackCreated", changes + ["rds:RemoveTagsFromResource"],
-                               isCluster ? [rds("cluster:*"), rds("db:*")] : [rds("db:*")],
-                               condition: ["StringNotLike": [createdByStack: stackID]])
-        others.effect = "Deny"
-        statements.append(others)
+        statements.append(Statement("OnlyWhatThisStackCreated", changes + ["rds:RemoveTagsFromResource"],
+                                    isCluster ? [rds("cluster:*"), rds("db:*")] : [rds("db:*")],
+                                    condition: ["StringNotLike": [createdByStack: stackID]], effect: "Deny"))
         statements.append(sourceDeny(settings, scope))
         return statements
     }

@@ -19,10 +19,8 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
 
     public static func make() throws -> RestoreFromSnapshotHandler {
         let settings = try SettingsSource.process()
-        try Settings.validateAtInit(settings)
-        if settings.value("SOURCE_DB_CLUSTER_IDENTIFIER") != nil || settings.value("SOURCE_DB_INSTANCE_IDENTIFIER") != nil {
-            let checked = try Settings(settings)
-            if checked.restoreMode == .stack { _ = try checked.requiredStackName() }
+        if let checked = try Settings.validateAtInit(settings), checked.restoreMode == .stack {
+            _ = try checked.requiredStackName()
         }
         return RestoreFromSnapshotHandler(settings: settings, session: try AWSSession())
     }
@@ -60,8 +58,12 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
 
         // Reads and checks.
         let snapshot: String
+        // The source's snapshot, when it had to be looked up: an override is checked against it.
+        var found: RDS.Snapshot?
         if let requested = event.snapshot {
-            snapshot = try checkedOverride(requested, settings: settings, deadline: deadline)
+            let checked = try checkedOverride(requested, settings: settings, deadline: deadline)
+            found = checked
+            snapshot = SnapshotSelection.reference(to: checked)
         } else {
             guard let latest = try ssm.getParameter(name: settings.latestParameter) else {
                 throw FunctionError(.function, "NoLatestSnapshot",
@@ -70,7 +72,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             snapshot = latest.Value
         }
         if settings.migrationsEnabled {
-            try checkDataAPI(snapshot, settings: settings, deadline: deadline)
+            try checkDataAPI(found ?? sourceSnapshot(named: snapshot, settings: settings, deadline: deadline), named: snapshot, settings: settings)
         }
         let current = try ssm.getParameter(name: settings.currentParameter)
         let changed = current?.Value != snapshot || event.force
@@ -155,28 +157,30 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         return output
     }
 
-    /// The manual override must name one of the source's snapshots, and it must be available.
-    private func checkedOverride(_ requested: String, settings: Settings, deadline: Deadline) throws -> String {
+    /// One of the source's snapshots, of any type, named by identifier, by ARN or as SSM holds it.
+    private func sourceSnapshot(named name: String, settings: Settings, deadline: Deadline) throws -> RDS.Snapshot? {
         var all = settings
         all.snapshotTypes = Settings.allTypes
-        let snapshots = try SnapshotCatalog(rds: RDS(session: session, deadline: deadline)).snapshots(for: all)
-        guard let found = snapshots.first(where: { $0.identifier == requested || $0.arn == requested }) else {
+        return try SnapshotCatalog(rds: RDS(session: session, deadline: deadline)).snapshots(for: all)
+            .first { $0.identifier == name || $0.arn == name }
+    }
+
+    /// The manual override must name one of the source's snapshots, and it must be available.
+    private func checkedOverride(_ requested: String, settings: Settings, deadline: Deadline) throws -> RDS.Snapshot {
+        guard let found = try sourceSnapshot(named: requested, settings: settings, deadline: deadline) else {
             throw FunctionError(.function, "SnapshotNotFound",
                                 "snapshot \(QuotedInput.quote(requested)) is not one of \(settings.source.identifier)'s snapshots visible to this account; name one by identifier, or by ARN when shared")
         }
         guard found.status == "available" else {
             throw FunctionError(.function, "SnapshotNotAvailable", "snapshot \(QuotedInput.quote(requested)) is \(found.status), not available; wait for it or name another")
         }
-        return SnapshotSelection.reference(to: found)
+        return found
     }
 
     /// Migrations run through the Data API: a snapshot whose engine version lacks it would restore,
     /// then fail the migration and roll the refresh back. Refused before anything is written.
-    private func checkDataAPI(_ snapshot: String, settings: Settings, deadline: Deadline) throws {
-        var all = settings
-        all.snapshotTypes = Settings.allTypes
-        let snapshots = try SnapshotCatalog(rds: RDS(session: session, deadline: deadline)).snapshots(for: all)
-        guard let found = snapshots.first(where: { SnapshotSelection.reference(to: $0) == snapshot || $0.identifier == snapshot || $0.arn == snapshot }) else {
+    private func checkDataAPI(_ found: RDS.Snapshot?, named snapshot: String, settings: Settings) throws {
+        guard let found else {
             throw FunctionError(.function, "SnapshotNotFound",
                                 "snapshot \(QuotedInput.quote(snapshot)) is not one of \(settings.source.identifier)'s snapshots visible to this account, so its engine version cannot be checked for the RDS Data API; nothing was changed")
         }

@@ -86,9 +86,14 @@ public struct SchemaMigrationHandler: Handler {
             }
         }
         context.logger.info("schema-migration \(request.RequestType.rawValue): \(status.rawValue)", ["reason": .string(reason)])
-        let response = CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
-                                              RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data)
-        try responder.send(response, to: request.ResponseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
+        return try deliver(CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
+                                                  RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data),
+                           to: request.ResponseURL, context: context)
+    }
+
+    /// PUTs the answer and returns it as the invocation's result.
+    private func deliver(_ response: CustomResourceResponse, to responseURL: String, context: Context) throws -> [UInt8] {
+        try responder.send(response, to: responseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
         return try response.encoded()
     }
 
@@ -121,12 +126,11 @@ public struct SchemaMigrationHandler: Handler {
     /// Exactly one FAILED answer for an event whose envelope is readable but whose request is not.
     private func refuse(_ envelope: CustomResourceEnvelope, because reason: String, context: Context) throws -> [UInt8] {
         context.logger.error("schema-migration: \(reason)")
-        let response = CustomResourceResponse(Status: .FAILED, Reason: reason,
-                                              PhysicalResourceId: envelope.PhysicalResourceId ?? "schema-migration:\(envelope.LogicalResourceId)",
-                                              StackId: envelope.StackId, RequestId: envelope.RequestId,
-                                              LogicalResourceId: envelope.LogicalResourceId, Data: nil)
-        try responder.send(response, to: envelope.ResponseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
-        return try response.encoded()
+        return try deliver(CustomResourceResponse(Status: .FAILED, Reason: reason,
+                                                  PhysicalResourceId: envelope.PhysicalResourceId ?? "schema-migration:\(envelope.LogicalResourceId)",
+                                                  StackId: envelope.StackId, RequestId: envelope.RequestId,
+                                                  LogicalResourceId: envelope.LogicalResourceId, Data: nil),
+                           to: envelope.ResponseURL, context: context)
     }
 
     private func migrate(_ settings: MigrationSettings, context: Context) throws -> Summary {

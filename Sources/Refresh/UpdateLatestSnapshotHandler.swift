@@ -61,8 +61,10 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
 extension Settings {
     /// At init, settings from the environment and config.json must be well-formed and safe; a
     /// missing source may still arrive in an event's config, so that is checked per invocation.
-    static func validateAtInit(_ source: SettingsSource) throws {
-        guard source.value("SOURCE_DB_CLUSTER_IDENTIFIER") != nil || source.value("SOURCE_DB_INSTANCE_IDENTIFIER") != nil else { return }
-        _ = try Settings(source)
+    /// Returns the settings when they are complete enough to check.
+    @discardableResult
+    static func validateAtInit(_ source: SettingsSource) throws -> Settings? {
+        guard source.value("SOURCE_DB_CLUSTER_IDENTIFIER") != nil || source.value("SOURCE_DB_INSTANCE_IDENTIFIER") != nil else { return nil }
+        return try Settings(source)
     }
 }

@@ -276,33 +276,32 @@ def answer_update(stack, body):
     """A custom resource's answer during an update or its rollback: FAILED during the update starts the
     rollback, FAILED during the rollback leaves UPDATE_ROLLBACK_FAILED, the last SUCCESS completes either."""
     rolling_back = stack.status == "UPDATE_ROLLBACK_IN_PROGRESS"
-    resource = stack.custom_resources.get(body.get("LogicalResourceId"))
     if body.get("Status") != "SUCCESS":
-        if rolling_back:
-            stack.status = "UPDATE_ROLLBACK_FAILED"
-            stack.status_reason = f"The following resource(s) failed to update: [{body.get('LogicalResourceId')}]. {body.get('Reason', '')}"
-            stack._add_stack_event(stack.status)
-            return
-        stack.status = "UPDATE_ROLLBACK_IN_PROGRESS"
         stack.status_reason = f"The following resource(s) failed to update: [{body.get('LogicalResourceId')}]. {body.get('Reason', '')}"
-        stack._add_stack_event(stack.status)
+        if rolling_back:
+            return _move(stack, "UPDATE_ROLLBACK_FAILED")
+        _move(stack, "UPDATE_ROLLBACK_IN_PROGRESS")
         updated = [r for r in stack.custom_resources.values() if getattr(r, "rollback_properties", None) is not None]
         for each in updated:
             each._finished = False
             _queue_rollback[0](each, stack.region_name)
             each.rollback_properties = None
         if not updated:
-            stack.status = "UPDATE_ROLLBACK_COMPLETE"
-            stack._add_stack_event(stack.status)
+            _move(stack, "UPDATE_ROLLBACK_COMPLETE")
         return
+    resource = stack.custom_resources.get(body.get("LogicalResourceId"))
     if resource is not None:
         resource.set_data(body.get("Data") or {})
     if any(not r.is_created() for r in stack.custom_resources.values()):
         return
     for each in stack.custom_resources.values():
         each.rollback_properties = None
-    stack.status = "UPDATE_ROLLBACK_COMPLETE" if rolling_back else "UPDATE_COMPLETE"
-    stack._add_stack_event(stack.status)
+    _move(stack, "UPDATE_ROLLBACK_COMPLETE" if rolling_back else "UPDATE_COMPLETE")
+
+
+def _move(stack, status):
+    stack.status = status
+    stack._add_stack_event(status)
 
 
 def resolve_update_parameters(self, instance, incoming_params):
