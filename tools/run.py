@@ -67,7 +67,7 @@ def cycle(moto, postgres, api):
 
     began = time.monotonic()
     stack = StagingStack(moto, DIST / "bootstrap", layer_zip=DIST / "migrations-layer.zip", code_zip=DIST / "bootstrap.zip")
-    parameters = stack.prepare(postgres.password, postgres.user)
+    parameters = stack.prepare()
     created = stack.deploy(**parameters)
     step(f"deployed template.yml as stack {stack.name}: {created['StackStatus']}", began)
     for logical, resource in sorted(stack.resources().items()):
@@ -115,6 +115,7 @@ def cycle(moto, postgres, api):
         detail(f"SSM /staging-refresh/{name}: {value}")
     detail(f"stack:               {stack.name} {final['StackStatus']} (SnapshotIdentifier = {restore['snapshot']})")
     detail(f"CNAME:               {record[0]} → {record[1]}" if record else "CNAME:               none")
+    detail(f"staging DB secret:   {stack.output('StagingSecretArn')} (RDS-managed; user {stack.output('StagingMasterUsername')})")
     detail(f"migrations applied:  {', '.join(line for line in applied if line)}")
     if final["StackStatus"] != "UPDATE_COMPLETE" or values["current-snapshot-id"] != latest["snapshot"] or not record:
         raise CycleFailed("the cycle did not end with the stack updated, current = latest and a CNAME")

@@ -74,7 +74,8 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
 
     /// `snapshotKey`: the customer-managed KMS key of encrypted snapshots, which stack mode's restore
     /// must be allowed to grant to RDS.
-    public static func restoreFromSnapshot(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, cname: CNAME? = nil) -> IAMPolicy {
+    public static func restoreFromSnapshot(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, secretKey: String? = nil,
+                                           cname: CNAME? = nil) -> IAMPolicy {
         var statements = [
             Statement("ReadParameters", ["ssm:GetParameter"],
                       [settings.latestParameter, settings.currentParameter, settings.pipelineNameParameter].map { scope.arn("ssm", "parameter" + $0) }),
@@ -94,7 +95,7 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                 // No service role: CloudFormation acts with this function's own credentials.
                 statements.append(Statement("StagingStack", ["cloudformation:DescribeStacks", "cloudformation:UpdateStack",
                                                              "cloudformation:CreateStack", "cloudformation:DeleteStack"], [stackARN]))
-                statements += stackDeployment(settings, stack: stack, scope, snapshotKey: snapshotKey, cname: cname)
+                statements += stackDeployment(settings, stack: stack, scope, snapshotKey: snapshotKey, secretKey: secretKey, cname: cname)
                 return IAMPolicy(statements: statements)
             }
             // CloudFormation acts with the service role; the function may change the stack only
@@ -112,10 +113,12 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
 
     /// The service role CloudFormation acts with in stack mode (template.yml's StackUpdateRole):
     /// what the staging stack's update does.
-    public static func stackUpdateRole(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, cname: CNAME? = nil) -> IAMPolicy {
+    public static func stackUpdateRole(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, secretKey: String? = nil,
+                                       cname: CNAME? = nil) -> IAMPolicy {
         // The snapshots only: CloudFormation does not list the source's.
         let reads = Statement("ListSourceSnapshots", [snapshotListAction(settings)], snapshotARNs(settings, scope))
-        return IAMPolicy(statements: [reads] + stackDeployment(settings, stack: settings.stackName ?? "*", scope, snapshotKey: snapshotKey, cname: cname))
+        return IAMPolicy(statements: [reads] + stackDeployment(settings, stack: settings.stackName ?? "*", scope, snapshotKey: snapshotKey,
+                                                               secretKey: secretKey, cname: cname))
     }
 
     /// What changes or deletes a staging DB (and would production's).
@@ -130,8 +133,10 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                          [scope.arn("rds", (isCluster ? "cluster:" : "db:") + settings.source.identifier)], effect: "Deny")
     }
 
-    public static func schemaMigration(_ settings: MigrationSettings, _ scope: Scope) -> IAMPolicy {
-        IAMPolicy(statements: [
+    /// `secretKey`: the customer-managed KMS key of the DB user's secret, which the Data API decrypts
+    /// with the caller's permissions.
+    public static func schemaMigration(_ settings: MigrationSettings, _ scope: Scope, secretKey: String? = nil) -> IAMPolicy {
+        var policy = IAMPolicy(statements: [
             Statement("DataAPI", ["rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement", "rds-data:BeginTransaction",
                                   "rds-data:CommitTransaction", "rds-data:RollbackTransaction"], [settings.clusterARN]),
             // The Data API reads the DB user's secret with the caller's permissions.
@@ -140,6 +145,11 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
             // stack the event names, which the settings do not know in advance.
             Statement("ReadOwnStackStatus", ["cloudformation:DescribeStacks"], [scope.arn("cloudformation", "stack/*")]),
         ])
+        if let secretKey {
+            policy.statements.append(Statement("DecryptDatabaseSecret", ["kms:Decrypt"], [secretKey],
+                                               condition: ["StringEquals": ["kms:ViaService": "secretsmanager.\(scope.region).amazonaws.com"]]))
+        }
+        return policy
     }
 
     /// Listing the source's snapshots: by the source's identifier, and (shared ones) across the
@@ -166,7 +176,8 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     /// the CNAME, invoke the migration, and delete the old DB. Changing or deleting a DB is allowed
     /// only on DBs that carry CloudFormation's `aws:cloudformation:stack-id` tag of that stack — a
     /// tag no principal can add — and explicitly denied on every other DB and on the source.
-    static func stackDeployment(_ settings: Settings, stack: String, _ scope: Scope, snapshotKey: String?, cname: CNAME?) -> [Statement] {
+    static func stackDeployment(_ settings: Settings, stack: String, _ scope: Scope, snapshotKey: String?, secretKey: String?,
+                                cname: CNAME?) -> [Statement] {
         let isCluster = settings.source.isCluster
         let rds = { (resource: String) in scope.arn("rds", resource) }
         // The stack's id holds a UUID that only CloudFormation knows; its name is ours.
@@ -192,7 +203,18 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
             Statement("ReadVpcAttributes", ["ec2:DescribeVpcAttribute"], [scope.arn("ec2", "vpc/*")]),
             Statement("WaitForCNAMEChange", ["route53:GetChange"], ["arn:\(scope.partition):route53:::change/*"]),
             Statement("RunSchemaMigration", ["lambda:InvokeFunction"], [scope.arn("lambda", "function:\(stack)-schema-migration")]),
+            // ManageMasterUserPassword: RDS creates the staging DB's own secret with the caller's
+            // permissions, under the names it gives its secrets, encrypted with aws/secretsmanager.
+            Statement("CreateStagingDBSecret", ["secretsmanager:CreateSecret", "secretsmanager:TagResource"],
+                      [scope.arn("secretsmanager", isCluster ? "secret:rds!cluster-*" : "secret:rds!db-*")]),
         ]
+        if let secretKey {
+            statements.append(Statement("StagingDBSecretKey", ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"], [secretKey],
+                                        condition: ["StringEquals": ["kms:ViaService": "secretsmanager.\(scope.region).amazonaws.com"]]))
+        }
+        // RDS describes the secret's key itself. aws/secretsmanager's key id differs per account
+        // and region; DescribeKey reads metadata only.
+        statements.append(Statement("DescribeStagingDBSecretKey", ["kms:DescribeKey"], [secretKey ?? scope.arn("kms", "key/*")]))
         if let cname {
             let zone = "arn:\(scope.partition):route53:::hostedzone/\(cname.hostedZoneID)"
             statements.append(Statement("MoveStagingCNAME", ["route53:ChangeResourceRecordSets"], [zone], condition: [

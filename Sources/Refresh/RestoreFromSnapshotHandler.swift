@@ -72,7 +72,8 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             snapshot = latest.Value
         }
         if settings.migrationsEnabled {
-            try checkDataAPI(found ?? sourceSnapshot(named: snapshot, settings: settings, deadline: deadline), named: snapshot, settings: settings)
+            if found == nil { found = try sourceSnapshot(named: snapshot, settings: settings, deadline: deadline) }
+            try checkDataAPI(found, named: snapshot, settings: settings)
         }
         let current = try ssm.getParameter(name: settings.currentParameter)
         let changed = current?.Value != snapshot || event.force
@@ -100,12 +101,19 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             // Only the stack's own template surely declares the stack's parameters; a new template
             // gets SnapshotIdentifier and its own defaults.
             if case .update(.previous) = step { updated = existing }
-            stack = (name, step, stackParameters(settings, snapshot: snapshot, existing: updated))
+            let declared = updated.map { Set($0.parameters.keys) }
+            if found == nil, declared?.contains(StackParameters.masterUsernameKey) == true {
+                found = try sourceSnapshot(named: snapshot, settings: settings, deadline: deadline)
+            }
+            let parameters = StackParameters(snapshot: snapshot, masterUsername: found?.masterUsername,
+                                             stagingDBIdentifier: settings.stagingDBIdentifier, declared: declared)
+            stack = (name, step, parameters.parameters)
             switch step {
             case .create: plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
             case .update(let template):
-                plan.append(PlannedCall("cloudformation:UpdateStack", ["StackName": name, "SnapshotIdentifier": snapshot,
-                                                                        "UsePreviousTemplate": String(template == .previous)]))
+                var call = ["StackName": name, "UsePreviousTemplate": String(template == .previous)]
+                for parameter in parameters.parameters where !parameter.usePreviousValue { call[parameter.key] = parameter.value }
+                plan.append(PlannedCall("cloudformation:UpdateStack", call))
             case .recreate:
                 plan.append(PlannedCall("cloudformation:DeleteStack", ["StackName": name]))
                 plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
@@ -186,7 +194,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         }
         if let problem = DataAPISupport.problem(engine: found.engine, version: found.engineVersion) {
             throw FunctionError(.function, "DataAPIUnsupported",
-                                "snapshot \(found.identifier) cannot run the migrations: \(problem). Upgrade production's engine version, or turn migrations off (clear DatabaseSecretArn); nothing was changed")
+                                "snapshot \(found.identifier) cannot run the migrations: \(problem). Upgrade production's engine version, or turn migrations off (SchemaMigrations false, MIGRATIONS_ENABLED=false); nothing was changed")
         }
     }
 
@@ -211,21 +219,6 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             throw FunctionError(.function, "InvalidConfiguration", "\(why)the stack template \(path) cannot be read; ship it beside the binary or set STACK_TEMPLATE, e.g. STACK_TEMPLATE=/var/task/templates/staging-db.yml")
         }
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// SnapshotIdentifier changes; on an update with the stack's own template every other parameter
-    /// keeps its value, so an operator's launch-time choices survive each refresh.
-    private func stackParameters(_ settings: Settings, snapshot: String, existing: CloudFormation.Stack?) -> [CloudFormation.Parameter] {
-        var parameters = [CloudFormation.Parameter(key: "SnapshotIdentifier", value: snapshot)]
-        var given: Set<String> = ["SnapshotIdentifier"]
-        if let staging = settings.stagingDBIdentifier, existing == nil || existing?.parameters["StagingDBIdentifier"] != nil {
-            parameters.append(.init(key: "StagingDBIdentifier", value: staging))
-            given.insert("StagingDBIdentifier")
-        }
-        for key in (existing?.parameters.keys).map(Array.init)?.sorted() ?? [] where !given.contains(key) {
-            parameters.append(.init(keepingPreviousValueOf: key))
-        }
-        return parameters
     }
 
     /// An existing stack is updated in place with its own template unless STACK_TEMPLATE names

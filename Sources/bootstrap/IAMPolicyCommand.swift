@@ -13,6 +13,7 @@ enum IAMPolicyCommand {
         var handler: String?
         var account: String?
         var snapshotKey: String?
+        var secretKey: String?
         var hostedZone: String?
         var recordName: String?
         var rest = arguments[...]
@@ -28,6 +29,11 @@ enum IAMPolicyCommand {
                     return fail("--kms-key needs the key's ARN, e.g. --kms-key arn:aws:kms:us-east-1:111122223333:key/1234abcd-…", status: 2)
                 }
                 snapshotKey = value
+            case "--secret-kms-key":
+                guard let value = rest.popFirst(), value.hasPrefix("arn:") else {
+                    return fail("--secret-kms-key needs the key's ARN, e.g. --secret-kms-key arn:aws:kms:us-east-1:111122223333:key/1234abcd-…", status: 2)
+                }
+                secretKey = value
             case "--hosted-zone":
                 guard let value = rest.popFirst(), !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
                     return fail("--hosted-zone needs the Route53 hosted zone id, e.g. --hosted-zone Z0123456789ABCDEFGHIJ", status: 2)
@@ -56,10 +62,10 @@ enum IAMPolicyCommand {
             let region = try Region.resolve(from: environment).name
             let scope = IAMPolicy.Scope(region: region, account: try account ?? callerAccount(environment))
             if let handler {
-                print(try IAMPolicy.json(policy(for: handler, scope, snapshotKey: snapshotKey, cname: cname)))
+                print(try IAMPolicy.json(policy(for: handler, scope, snapshotKey: snapshotKey, secretKey: secretKey, cname: cname)))
             } else {
                 var all: [String: IAMPolicy] = [:]
-                for name in handlers { all[name] = try policy(for: name, scope, snapshotKey: snapshotKey, cname: cname) }
+                for name in handlers { all[name] = try policy(for: name, scope, snapshotKey: snapshotKey, secretKey: secretKey, cname: cname) }
                 print(try IAMPolicy.json(all))
             }
             return 0
@@ -68,16 +74,17 @@ enum IAMPolicyCommand {
         }
     }
 
-    static func policy(for handler: String, _ scope: IAMPolicy.Scope, snapshotKey: String?, cname: IAMPolicy.CNAME?) throws -> IAMPolicy {
+    static func policy(for handler: String, _ scope: IAMPolicy.Scope, snapshotKey: String?, secretKey: String?,
+                       cname: IAMPolicy.CNAME?) throws -> IAMPolicy {
         switch handler {
         case "schema-migration":
-            return IAMPolicy.schemaMigration(try MigrationSettings(environment: MigrationSettings.processEnvironment()), scope)
+            return IAMPolicy.schemaMigration(try MigrationSettings(environment: MigrationSettings.processEnvironment()), scope, secretKey: secretKey)
         case "update-latest-snapshot-id":
             return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
         case "stack-update-role":
-            return IAMPolicy.stackUpdateRole(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, cname: cname)
+            return IAMPolicy.stackUpdateRole(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, secretKey: secretKey, cname: cname)
         default:
-            return IAMPolicy.restoreFromSnapshot(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, cname: cname)
+            return IAMPolicy.restoreFromSnapshot(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, secretKey: secretKey, cname: cname)
         }
     }
 
@@ -93,7 +100,8 @@ enum IAMPolicyCommand {
     }
 
     static let help = """
-    bootstrap iam-policy [HANDLER|stack-update-role] [--account ID] [--kms-key ARN] [--hosted-zone ID --record-name NAME]
+    bootstrap iam-policy [HANDLER|stack-update-role] [--account ID] [--kms-key ARN] [--secret-kms-key ARN]
+                         [--hosted-zone ID --record-name NAME]
 
     Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot
     or schema-migration), or an object of all three (which needs the settings of all three), for the
@@ -107,7 +115,8 @@ enum IAMPolicyCommand {
     what CloudFormation does with it to replace the staging database. Without STACK_ROLE_ARN CloudFormation
     acts with the caller's credentials, and restore-from-snapshot's policy holds all of that. Changing or deleting a database is allowed only on one that carries
     CloudFormation's aws:cloudformation:stack-id tag of the stack (stack/STACK_NAME/*), and denied on every
-    other. --kms-key names the customer-managed key of encrypted snapshots. --hosted-zone and --record-name
+    other. --kms-key names the customer-managed key of encrypted snapshots, --secret-kms-key the one of the
+    staging DB's RDS-managed master secret (default aws/secretsmanager). --hosted-zone and --record-name
     narrow the CNAME change to that record (type CNAME) of that zone, as template.yml does; without them
     any hosted zone of the account is allowed.
     """

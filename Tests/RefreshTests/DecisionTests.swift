@@ -124,3 +124,40 @@ import Testing
     }
 }
 
+
+@Suite struct StackParametersTests {
+    private func rendered(_ parameters: StackParameters) -> [String] {
+        parameters.parameters.map { $0.usePreviousValue ? "\($0.key)=previous" : "\($0.key)=\($0.value ?? "nil")" }
+    }
+
+    @Test func theStacksOwnTemplateGetsTheSnapshotItsGenerationAndUsernameAndKeepsTheRest() {
+        let declared: Set = ["SnapshotIdentifier", "StagingDBGeneration", "SnapshotMasterUsername", "Engine", "DatabaseName"]
+        let parameters = StackParameters(snapshot: "rds:prod-2026-12-01-02-00", masterUsername: "app_admin", stagingDBIdentifier: nil, declared: declared)
+        let generation = StackParameters.generation(of: "rds:prod-2026-12-01-02-00")
+        #expect(rendered(parameters) == ["SnapshotIdentifier=rds:prod-2026-12-01-02-00", "SnapshotMasterUsername=app_admin",
+                                         "StagingDBGeneration=\(generation)", "DatabaseName=previous", "Engine=previous"])
+    }
+
+    @Test func aNewTemplateGetsOnlyWhatEveryTemplateCanTake() {
+        let parameters = StackParameters(snapshot: "snap-1", masterUsername: "app_admin", stagingDBIdentifier: "staging-db", declared: nil)
+        #expect(rendered(parameters) == ["SnapshotIdentifier=snap-1", "StagingDBIdentifier=staging-db"])
+        let older = StackParameters(snapshot: "snap-1", masterUsername: nil, stagingDBIdentifier: "staging-db", declared: ["SnapshotIdentifier"])
+        #expect(rendered(older) == ["SnapshotIdentifier=snap-1"])
+    }
+
+    @Test func anUnknownUsernameClearsTheOutputInsteadOfKeepingTheOldSnapshots() {
+        let parameters = StackParameters(snapshot: "s", masterUsername: nil, stagingDBIdentifier: nil, declared: ["SnapshotMasterUsername"])
+        #expect(rendered(parameters) == ["SnapshotIdentifier=s", "SnapshotMasterUsername="])
+    }
+
+    /// The name part is sr-<stack id>-<generation>: RDS allows letters, digits and single hyphens,
+    /// and template.yml's parameter pattern is [a-z0-9]{0,16}.
+    @Test func theGenerationIsAStableNamePartThatChangesWithTheSnapshot() {
+        let one = StackParameters.generation(of: "rds:prod-2026-12-01-02-00")
+        #expect(one == StackParameters.generation(of: "rds:prod-2026-12-01-02-00"))
+        #expect(one != StackParameters.generation(of: "rds:prod-2026-12-15-02-00"))
+        #expect(one.count == 12 && one.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) })
+        // SHA-256("abc") starts ba7816bf8f01 (FIPS 180-2, appendix B.1).
+        #expect(StackParameters.generation(of: "abc") == "ba7816bf8f01")
+    }
+}

@@ -22,7 +22,8 @@ REGION, ACCOUNT = "us-east-1", "123456789012"
 # handler's own calls: the template test checks those.
 DEPLOYMENT_SIDS = {"CreateStagingDB", "ReadStagingDB", "ReplaceOnlyTaggedStagingDB", "ReadOnlyWithoutResourceLevelPermissions",
                    "ReadVpcAttributes", "MoveStagingCNAME", "WaitForCNAMEChange", "RunSchemaMigration", "DescribeSnapshotKey",
-                   "GrantSnapshotKeyToRDS", "NeverWriteTheSource", "OnlyWhatThisStackCreated", "ReadStagingZone"}
+                   "GrantSnapshotKeyToRDS", "NeverWriteTheSource", "OnlyWhatThisStackCreated", "ReadStagingZone",
+                   "CreateStagingDBSecret", "StagingDBSecretKey", "DescribeStagingDBSecretKey"}
 
 
 @pytest.fixture(scope="module")

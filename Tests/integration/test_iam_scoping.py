@@ -156,3 +156,63 @@ def test_the_granting_mark_cannot_be_put_on_a_database(template, sample):
     for arn, tags in ((rds("cluster:prod-db"), PRODUCTION), (rds("db:prod-db-instance-1"), PRODUCTION),
                       (rds("db:staging-refresh-dev-stagingdb-1x2y3z"), OURS)):
         assert decide(policies, "rds:RemoveTagsFromResource", arn, tag_context(tags)) != ALLOW
+
+
+# ---------------------------------------------------------------- the staging DB's own master secret
+
+UUID = stack_id(STACK).rsplit("/", 1)[1]
+OTHER_UUID = OTHER_STACK[MARK].rsplit("/", 1)[1]
+
+
+def secret(kind, primary_arn, owner="rds"):
+    """(ARN, request context) of a secret RDS manages for the DB `primary_arn`: RDS names it rds!<kind>-…
+    and tags it with aws: keys (AmazonRDSServiceRolePolicy: aws:rds:primaryDBClusterArn/InstanceArn,
+    aws:secretsmanager:owningService)."""
+    arn = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:rds!{kind}-6d1c9a42-1b2c-4d5e-8f90-a1b2c3d4e5f6-Xy12Zq"
+    key = "aws:rds:primaryDBClusterArn" if kind == "cluster" else "aws:rds:primaryDBInstanceArn"
+    tags = {"aws:secretsmanager:owningService": owner, key: primary_arn}
+    return arn, {**{f"secretsmanager:ResourceTag/{k}": v for k, v in tags.items()}, **tag_context(tags)}
+
+
+def test_migrations_read_only_the_secret_of_a_cluster_this_stack_named(template):
+    policies, stack = template_policies(template, "defaults", "SchemaMigrationRole")
+    assert stack.values["DatabaseSecretArn"] == ""
+    allowed = [("this stack's staging cluster", secret("cluster", rds(f"cluster:sr-{UUID}-3f9a0c1d2b4e"))),
+               ("an earlier refresh's", secret("cluster", rds(f"cluster:sr-{UUID}-0a1b2c3d4e5f")))]
+    refused = [("production's", secret("cluster", rds("cluster:prod-db"))),
+               ("another stack's staging cluster", secret("cluster", rds(f"cluster:sr-{OTHER_UUID}-3f9a0c1d2b4e"))),
+               ("a prefix look-alike", secret("cluster", rds(f"cluster:sr-{UUID[:8]}-3f9a0c1d2b4e"))),
+               ("a secret not RDS's", secret("cluster", rds(f"cluster:sr-{UUID}-3f9a0c1d2b4e"), owner="")),
+               ("production's instance", secret("db", rds("db:prod-db-instance-1")))]
+    for label, (arn, context) in allowed:
+        assert decide(policies, "secretsmanager:GetSecretValue", arn, context) == ALLOW, label
+    for label, (arn, context) in refused:
+        assert decide(policies, "secretsmanager:GetSecretValue", arn, context) != ALLOW, label
+    # The mark is RDS's: AWS refuses aws: tag keys from every principal.
+    assert evaluator.tagging_refused_by_aws(["aws:rds:primaryDBClusterArn", "aws:secretsmanager:owningService"])
+
+
+def test_an_override_secret_is_the_only_one_migrations_read(template):
+    policies, stack = template_policies(template, "aurora-postgresql, everything set", "SchemaMigrationRole")
+    override = stack.values["DatabaseSecretArn"]
+    assert decide(policies, "secretsmanager:GetSecretValue", override, {}) == ALLOW
+    arn, context = secret("cluster", rds(f"cluster:sr-{UUID}-3f9a0c1d2b4e"))
+    assert decide(policies, "secretsmanager:GetSecretValue", arn, context) != ALLOW
+
+
+@pytest.mark.parametrize("sample", STACK_MODE_SAMPLES)
+def test_the_stack_restores_only_under_its_own_names(template, sample):
+    policies, stack = template_policies(template, sample, "StackUpdateRole")
+    cluster = stack.values["SourceKind"] == "cluster"
+    action = "rds:RestoreDBClusterFromSnapshot" if cluster else "rds:RestoreDBInstanceFromDBSnapshot"
+    kind = "cluster" if cluster else "db"
+    request = tag_context(None, {"staging-refresh:stack": STACK})
+    assert decide(policies, action, rds(f"{kind}:sr-{UUID}-3f9a0c1d2b4e"), request) == ALLOW
+    for name in (f"sr-{OTHER_UUID}-3f9a0c1d2b4e", "prod-db-copy", f"{STACK}-stagingcluster-1x2y3z"):
+        assert decide(policies, action, rds(f"{kind}:{name}"), request) != ALLOW, name
+    # RDS creates the new DB's secret with this role's permissions, under RDS's names only.
+    secret_kind = "cluster" if cluster else "db"
+    name = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:rds!{secret_kind}-6d1c9a42"
+    assert decide(policies, "secretsmanager:CreateSecret", name, {}) == ALLOW
+    assert decide(policies, "secretsmanager:CreateSecret", f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:prod-db-password", {}) != ALLOW
+    assert decide(policies, "secretsmanager:GetSecretValue", name, {}) != ALLOW

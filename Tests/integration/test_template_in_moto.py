@@ -4,6 +4,7 @@ CREATE_IN_PROGRESS until the migrations are applied and then completes; an updat
 replaces the cluster, sends the custom resource an Update with the same PhysicalResourceId, moves the
 CNAME to the new cluster and removes the old one; a migration that fails on an update rolls the stack back,
 and the rollback's Update is answered without migrating again, so the stack ends UPDATE_ROLLBACK_COMPLETE."""
+import json
 import pathlib
 import zipfile
 
@@ -33,7 +34,7 @@ def test_launch_restore_migrate_then_refresh_to_a_newer_snapshot(peers):
     moto, postgres, api, layer = peers
     older, newer, _ = create_production(moto)
     stack = StagingStack(moto, binary("bootstrap"), layer_zip=layer)
-    created = stack.deploy(**stack.prepare(postgres.password, postgres.user), SnapshotIdentifier=older)
+    created = stack.deploy(**stack.prepare(), **stack.snapshot_parameters(older, "app"))
     assert created["StackStatus"] == "CREATE_IN_PROGRESS"  # waiting for Custom::SchemaMigration
 
     [(event, _, failed)] = answer_migrations(stack, api, postgres)
@@ -49,12 +50,19 @@ def test_launch_restore_migrate_then_refresh_to_a_newer_snapshot(peers):
     tags = {t["Key"]: t["Value"] for t in rds.list_tags_for_resource(ResourceName=cluster["DBClusterArn"])["TagList"]}
     assert tags["staging-refresh:stack"] == stack.name
     assert stack.record() == (stack.parameters['RecordName'], cluster["Endpoint"])
+    # Named sr-<stack id>-<generation>; the migration signed in with the cluster's own RDS-managed secret,
+    # which holds production's user name and a password of its own, and the outputs name both.
+    stack_uuid = stack.describe()["StackId"].rsplit("/", 1)[1]
+    assert first == f"sr-{stack_uuid}-{stack.snapshot_parameters(older)['StagingDBGeneration']}"
+    managed = cluster["MasterUserSecret"]["SecretArn"]
+    assert event["ResourceProperties"]["SecretArn"] == managed == stack.output("StagingSecretArn")
+    value = json.loads(moto.client("secretsmanager").get_secret_value(SecretId=managed)["SecretString"])
+    assert value["username"] == "app" == stack.output("StagingMasterUsername")
+    assert value["password"] != "not-a-secret-prod"
+    secret_tags = {t["Key"]: t["Value"] for t in moto.client("secretsmanager").describe_secret(SecretId=managed)["Tags"]}
+    assert secret_tags["aws:rds:primaryDBClusterArn"] == cluster["DBClusterArn"]
 
-    # What restore-from-snapshot does in stack mode: the same template, a newer snapshot.
-    keep = [{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in stack.describe()["Parameters"]
-            if p["ParameterKey"] != "SnapshotIdentifier"]
-    moto.client("cloudformation").update_stack(StackName=stack.name, UsePreviousTemplate=True, Capabilities=["CAPABILITY_NAMED_IAM"],
-                                               Parameters=keep + [{"ParameterKey": "SnapshotIdentifier", "ParameterValue": newer}])
+    stack.update_to(newer, "app")
     assert stack.describe()["StackStatus"] == "UPDATE_IN_PROGRESS"
     [(update, _, failed)] = answer_migrations(stack, api, postgres)
     assert (update["RequestType"], failed) == ("Update", False)
@@ -65,8 +73,9 @@ def test_launch_restore_migrate_then_refresh_to_a_newer_snapshot(peers):
     assert stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
 
     second = stack.resources()["StagingCluster"]["PhysicalResourceId"]
-    assert second != first
+    assert second == f"sr-{stack_uuid}-{stack.snapshot_parameters(newer)['StagingDBGeneration']}" != first
     replacement = rds.describe_db_clusters(DBClusterIdentifier=second)["DBClusters"][0]
+    assert update["ResourceProperties"]["SecretArn"] == replacement["MasterUserSecret"]["SecretArn"] != managed
     assert stack.record() == (stack.parameters['RecordName'], replacement["Endpoint"])
     assert first not in [c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]]
 
@@ -77,16 +86,13 @@ def test_a_failed_migration_on_update_rolls_back_to_completion(peers):
             DataAPIServer([], credentials={moto.access_key_id: moto.secret_access_key}) as api:
         older, newer, _ = create_production(moto)
         stack = StagingStack(moto, binary("bootstrap"), layer_zip=layer)
-        stack.deploy(**stack.prepare(postgres.password, postgres.user), SnapshotIdentifier=older)
+        stack.deploy(**stack.prepare(), **stack.snapshot_parameters(older))
         [(_, _, failed)] = answer_migrations(stack, api, postgres)
         assert not failed and stack.describe()["StackStatus"] == "CREATE_COMPLETE"
 
         # V1 as recorded no longer matches its file: every run of the migrations now fails.
         postgres.psql("-c", "UPDATE staging_refresh_schema_history SET checksum = repeat('0', 64) WHERE version = '1'")
-        keep = [{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in stack.describe()["Parameters"]
-                if p["ParameterKey"] != "SnapshotIdentifier"]
-        moto.client("cloudformation").update_stack(StackName=stack.name, UsePreviousTemplate=True, Capabilities=["CAPABILITY_NAMED_IAM"],
-                                                   Parameters=keep + [{"ParameterKey": "SnapshotIdentifier", "ParameterValue": newer}])
+        stack.update_to(newer)
         [(update, _, _)] = answer_migrations(stack, api, postgres)
         answer = custom_resource_responses(moto)[-1]
         assert update["RequestType"] == "Update" and answer["Status"] == "FAILED" and "V1" in answer["Reason"], answer

@@ -41,14 +41,17 @@ SAMPLE_STACKS = {
     "aurora-postgresql, everything set": {
         "SourceAccountId": SOURCE_ACCOUNT, "EngineVersion": "15", "SnapshotKmsKeyArn": KEY, "HostedZoneId": ZONE,
         "DatabaseSecretArn": SECRET, "SubnetIds": "subnet-0a1b2c3d,subnet-1a2b3c4d", "SecurityGroupIds": "sg-0a1b2c3d",
-        "SnapshotIdentifier": f"arn:aws:rds:us-east-1:{SOURCE_ACCOUNT}:cluster-snapshot:prod-db-2026-11-01"},
+        "SnapshotIdentifier": f"arn:aws:rds:us-east-1:{SOURCE_ACCOUNT}:cluster-snapshot:prod-db-2026-11-01",
+        "StagingDBGeneration": "3f9a0c1d2b4e", "SnapshotMasterUsername": "app_admin", "StagingSecretKmsKeyArn": KEY},
     "aurora-mysql, pipeline": {
         "Engine": "aurora-mysql", "RestoreMode": "pipeline", "PipelineName": "staging-db-deploy", "HostedZoneId": ZONE},
     "rds postgres, stack": {
         "SourceKind": "instance", "Engine": "postgres", "SourceAccountId": SOURCE_ACCOUNT, "SnapshotKmsKeyArn": KEY,
-        "HostedZoneId": ZONE, "SnapshotIdentifier": "rds:prod-db-2026-11-01-02-00"},
+        "HostedZoneId": ZONE, "SnapshotIdentifier": "rds:prod-db-2026-11-01-02-00", "StagingDBGeneration": "0a1b2c3d4e5f",
+        "SchemaMigrations": "false"},
     "rds mariadb, pipeline": {
-        "SourceKind": "instance", "Engine": "mariadb", "RestoreMode": "pipeline", "PipelineName": "staging-db-deploy"},
+        "SourceKind": "instance", "Engine": "mariadb", "RestoreMode": "pipeline", "PipelineName": "staging-db-deploy",
+        "SchemaMigrations": "false"},
 }
 
 
@@ -317,8 +320,9 @@ def depends_on(stack, name, seen=None):
 
 
 @pytest.mark.parametrize("name, overrides", [
-    ("cluster without migrations", {"HostedZoneId": ZONE, "SnapshotIdentifier": "prod-db-2026-11-01"}),
-    ("cluster with migrations", {"HostedZoneId": ZONE, "SnapshotIdentifier": "prod-db-2026-11-01", "DatabaseSecretArn": SECRET}),
+    ("cluster without migrations", {"HostedZoneId": ZONE, "SnapshotIdentifier": "prod-db-2026-11-01", "StagingDBGeneration": "1",
+                                    "SchemaMigrations": "false"}),
+    ("cluster with migrations", {"HostedZoneId": ZONE, "SnapshotIdentifier": "prod-db-2026-11-01", "StagingDBGeneration": "1"}),
 ])
 def test_the_cname_and_the_migration_wait_for_the_clusters_instance(template, name, overrides):
     stack = Stack(template, overrides)
@@ -345,12 +349,13 @@ def test_sample_stack_is_valid_input(template, name):
 
 
 @pytest.mark.parametrize("overrides, rule", [
-    ({"SourceKind": "instance"}, "AuroraEnginesAreClusters"),
+    ({"SourceKind": "instance", "SchemaMigrations": "false"}, "AuroraEnginesAreClusters"),
     ({"Engine": "postgres"}, "ClustersAreAurora"),
     ({"RestoreMode": "pipeline"}, "PipelineModeNeedsPipelineName"),
-    ({"SourceKind": "instance", "Engine": "mysql", "DatabaseSecretArn": SECRET}, "MigrationsNeedAurora"),
-    ({"DatabaseSecretArn": SECRET, "StagingInstanceClass": "db.t4g.medium"}, "DataAPINeedsNoTClass"),
+    ({"SourceKind": "instance", "Engine": "mysql"}, "MigrationsNeedAurora"),
+    ({"StagingInstanceClass": "db.t4g.medium"}, "DataAPINeedsNoTClass"),
     ({"DatabaseSecretArn": SECRET, "StagingInstanceClass": "db.t3.large"}, "DataAPINeedsNoTClass"),
+    ({"SnapshotIdentifier": "prod-db-2026-11-01"}, "SnapshotNeedsGeneration"),
 ])
 def test_rules_refuse_inconsistent_input(template, overrides, rule):
     assert Stack(template, overrides).rule_failures() == [rule]
@@ -487,7 +492,7 @@ class Serverless:
             return params.get(self.stage, {}).get(address, params["default"].get(address))
         if kind == "file":
             return dig(load(self.directory / argument), address)
-        if kind == "ssm":
+        if kind in ("ssm", "cf"):  # a deployed account's values; the fallback stands in
             return None
         if kind == "strToBool":
             return {"true": True, "false": False, "1": True, "0": False}[argument.strip()]
@@ -622,8 +627,10 @@ def test_the_template_grants_no_more_than_iam_policy(template, name):
         if function["handler"] == "schema-migration":
             # They come as the custom resource's properties; the cluster is whichever the stack restores.
             environment.update(DB_CLUSTER_ARN=f"arn:aws:rds:us-east-1:{ACCOUNT}:cluster:*",
-                               DB_SECRET_ARN=stack.values["DatabaseSecretArn"] or SECRET)
+                               DB_SECRET_ARN=stack.values["DatabaseSecretArn"] or f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:rds!cluster-*")
         key = ["--kms-key", stack.values["SnapshotKmsKeyArn"]] if stack.values.get("SnapshotKmsKeyArn") else []
+        if stack.values.get("StagingSecretKmsKeyArn"):
+            key += ["--secret-kms-key", stack.values["StagingSecretKmsKeyArn"]]
         if stack.values.get("HostedZoneId"):
             key += ["--hosted-zone", stack.values["HostedZoneId"], "--record-name", stack.values["RecordName"]]
         result = subprocess.run([str(binary("bootstrap")), "iam-policy", function["handler"], "--account", ACCOUNT, *key],
@@ -648,6 +655,8 @@ def test_the_template_grants_no_more_than_iam_policy(template, name):
         environment = {key: value for key, value in ((k, stack.resolve(v)) for k, v in restore["environment"].items())
                        if value is not NO_VALUE and value != ""}
         key = ["--kms-key", stack.values["SnapshotKmsKeyArn"]] if stack.values.get("SnapshotKmsKeyArn") else []
+        if stack.values.get("StagingSecretKmsKeyArn"):
+            key += ["--secret-kms-key", stack.values["StagingSecretKmsKeyArn"]]
         if stack.values.get("HostedZoneId"):
             key += ["--hosted-zone", stack.values["HostedZoneId"], "--record-name", stack.values["RecordName"]]
         result = subprocess.run([str(binary("bootstrap")), "iam-policy", "stack-update-role", "--account", ACCOUNT, *key],
@@ -670,7 +679,7 @@ def prop(stack, name, key):
 
 
 def test_with_migrations_the_default_class_is_serverless_and_the_data_api_is_on(template):
-    stack = Stack(template, {"DatabaseSecretArn": SECRET, "SnapshotIdentifier": "prod-db-2026-11-01"})
+    stack = Stack(template, {"SnapshotIdentifier": "prod-db-2026-11-01", "StagingDBGeneration": "1"})
     assert stack.rule_failures() == [] and stack.constraint_failures() == []
     assert prop(stack, "StagingClusterInstance", "DBInstanceClass") == "db.serverless"
     assert prop(stack, "StagingCluster", "EnableHttpEndpoint") is True
@@ -678,7 +687,8 @@ def test_with_migrations_the_default_class_is_serverless_and_the_data_api_is_on(
 
 
 def test_without_migrations_the_data_api_stays_off(template):
-    stack = Stack(template, {"SnapshotIdentifier": "prod-db-2026-11-01", "StagingMinCapacity": "0"})
+    stack = Stack(template, {"SnapshotIdentifier": "prod-db-2026-11-01", "StagingDBGeneration": "1", "StagingMinCapacity": "0",
+                             "SchemaMigrations": "false"})
     assert prop(stack, "StagingCluster", "EnableHttpEndpoint") is NO_VALUE
     assert prop(stack, "StagingCluster", "ServerlessV2ScalingConfiguration")["MinCapacity"] == "0"
     instance = Stack(template, {**SAMPLE_STACKS["rds postgres, stack"]})
@@ -692,11 +702,11 @@ def test_classes_the_data_api_runs_on_pass_the_rules(template, instance_class):
 
 
 def test_the_restore_function_knows_when_migrations_need_the_data_api(template):
-    on = template_functions(template, Stack(template, {"DatabaseSecretArn": SECRET}))
-    off = template_functions(template, Stack(template, {}))
+    on = template_functions(template, Stack(template, {}))
+    off = template_functions(template, Stack(template, {"SchemaMigrations": "false"}))
     name = "RestoreFromSnapshotLambdaFunction"
-    assert Stack(template, {"DatabaseSecretArn": SECRET}).resolve(on[name]["environment"]["MIGRATIONS_ENABLED"]) == "true"
-    assert Stack(template, {}).resolve(off[name]["environment"]["MIGRATIONS_ENABLED"]) == "false"
+    assert Stack(template, {}).resolve(on[name]["environment"]["MIGRATIONS_ENABLED"]) == "true"
+    assert Stack(template, {"SchemaMigrations": "false"}).resolve(off[name]["environment"]["MIGRATIONS_ENABLED"]) == "false"
 
 
 def test_restore_mode_has_one_default_in_code_template_and_serverless(template, serverless):

@@ -3,7 +3,13 @@ database: installed into the moto_server process by moto_extensions.install().
 
 What moto lacks, and what this adds:
 - AWS::RDS::DBCluster (moto ignores it): created, or restored when SnapshotIdentifier is set, through moto's
-  own RDS backend, with the attributes Endpoint.Address, Endpoint.Port, ReadEndpoint.Address and DBClusterArn.
+  own RDS backend, with the attributes Endpoint.Address, Endpoint.Port, ReadEndpoint.Address, DBClusterArn
+  and MasterUserSecret.SecretArn.
+- ManageMasterUserPassword on a DB restored from a snapshot (cluster or instance), as CloudFormation's RDS
+  handlers do it: a ModifyDB* right after the restore, whose secret RDS creates. moto's RDS-managed secret
+  holds a fixed "admin"; here it holds the DB's master user and a generated password, as RDS's does
+  ("Password management with Amazon RDS and AWS Secrets Manager": RDS generates the password and stores
+  the username and password in the secret).
 - AWS::Lambda::EventInvokeConfig (moto ignores it): put on the function through moto's Lambda backend.
 - AWS::RDS::DBInstance honours DBClusterIdentifier (an Aurora instance) and DBSnapshotIdentifier (a restore);
   moto creates a fresh standalone instance for both.
@@ -26,7 +32,9 @@ What moto lacks, and what this adds:
   "Monitor and roll back stack operations", continue-update-rollback). Other resources are not rolled
   back: moto keeps what the update made.
 """
+import json
 import re
+import secrets
 
 from moto.cloudformation import models as cloudformation_models
 from moto.cloudformation import responses as cloudformation_responses
@@ -34,7 +42,7 @@ from moto.cloudformation import utils as cloudformation_utils
 from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.parsing import ResourceMap, parse_and_update_resource
 from moto.core.common_models import CloudFormationModel
-from moto.rds.models import DBInstance, rds_backends
+from moto.rds.models import DBInstance, MasterUserSecret, rds_backends
 
 _replaced = []  # (kind, identifier, account, region) of databases to delete when the update ends
 
@@ -75,9 +83,11 @@ class StagingDBCluster(CloudFormationModel):
 
     @classmethod
     def has_cfn_attr(cls, attr):
-        return attr in ("Endpoint.Address", "Endpoint.Port", "ReadEndpoint.Address", "DBClusterArn")
+        return attr in ("Endpoint.Address", "Endpoint.Port", "ReadEndpoint.Address", "DBClusterArn", "MasterUserSecret.SecretArn")
 
     def get_cfn_attribute(self, attribute_name):
+        if attribute_name == "MasterUserSecret.SecretArn":
+            return _secret_arn(self.cluster)
         return {"Endpoint.Address": self.cluster.endpoint, "Endpoint.Port": str(self.cluster.port),
                 "ReadEndpoint.Address": self.cluster.reader_endpoint, "DBClusterArn": self.cluster.db_cluster_arn}[attribute_name]
 
@@ -85,7 +95,7 @@ class StagingDBCluster(CloudFormationModel):
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         properties = cloudformation_json.get("Properties", {})
         backend = _rds(account_id, region_name)
-        identifier = _identifier(resource_name)
+        identifier = _identifier(properties.get("DBClusterIdentifier") or resource_name)
         settings = {"db_cluster_identifier": identifier, "engine": properties.get("Engine"),
                     "engine_version": properties.get("EngineVersion"), "port": properties.get("Port"),
                     "db_subnet_group_name": properties.get("DBSubnetGroupName"),
@@ -94,6 +104,8 @@ class StagingDBCluster(CloudFormationModel):
                     "deletion_protection": properties.get("DeletionProtection", False), "tags": _tags(properties)}
         if properties.get("SnapshotIdentifier"):
             cluster = backend.restore_db_cluster_from_snapshot(properties["SnapshotIdentifier"], settings)
+            _manage_master_password(lambda change: backend.modify_db_cluster({"db_cluster_identifier": cluster.db_cluster_identifier, **change}),
+                                    properties)
         else:
             settings.update(master_username=properties.get("MasterUsername"), master_user_password=properties.get("MasterUserPassword"))
             cluster = backend.create_db_cluster({key: value for key, value in settings.items() if value is not None})
@@ -158,10 +170,38 @@ def create_db_instance(cls, resource_name, cloudformation_json, account_id, regi
                 "db_subnet_group_name": properties.get("DBSubnetGroupName"),
                 "vpc_security_group_ids": properties.get("VPCSecurityGroups") or properties.get("VpcSecurityGroupIds") or []}
     if properties.get("DBSnapshotIdentifier"):
-        return backend.restore_db_instance_from_db_snapshot(properties["DBSnapshotIdentifier"], {k: v for k, v in settings.items() if v})
+        instance = backend.restore_db_instance_from_db_snapshot(properties["DBSnapshotIdentifier"], {k: v for k, v in settings.items() if v})
+        _manage_master_password(lambda change: backend.modify_db_instance(instance.db_instance_identifier, change), properties)
+        return instance
     if properties.get("DBClusterIdentifier"):
         return backend.create_db_instance({**settings, "db_cluster_identifier": properties["DBClusterIdentifier"]})
     return _original_create_db_instance.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+def _manage_master_password(modify, properties):
+    if str(properties.get("ManageMasterUserPassword")).lower() == "true":
+        modify({"manage_master_user_password": True, "master_user_secret_kms_key_id": (properties.get("MasterUserSecret") or {}).get("KmsKeyId")})
+
+
+def _secret_arn(database):
+    secret = getattr(database, "master_user_secret", None)
+    if secret is None:
+        raise KeyError(f"{database.arn} has no RDS-managed master secret (ManageMasterUserPassword)")
+    return secret.secret_arn
+
+
+def _secret_string(self):
+    return json.dumps({"username": self.resource.master_username, "password": secrets.token_urlsafe(24)})
+
+
+def db_instance_has_cfn_attr(cls, attr):
+    return attr in ("Endpoint.Address", "Endpoint.Port", "MasterUserSecret.SecretArn")
+
+
+def db_instance_cfn_attribute(self, attribute_name):
+    if attribute_name == "MasterUserSecret.SecretArn":
+        return _secret_arn(self)
+    return _original_instance_attribute(self, attribute_name)
 
 
 def update_db_instance(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
@@ -323,6 +363,7 @@ def yaml_tag_constructor(loader, tag, node):
 
 _original_yaml_tag_constructor = cloudformation_utils.yaml_tag_constructor
 _original_create_db_instance = DBInstance.create_from_cloudformation_json
+_original_instance_attribute = DBInstance.get_cfn_attribute
 _original_stack_update = Stack.update
 
 
@@ -337,6 +378,9 @@ def install(queue_update, queue_rollback):
     assert StagingEventInvokeConfig in CloudFormationModel.__subclasses__()
     DBInstance.create_from_cloudformation_json = classmethod(create_db_instance)
     DBInstance.update_from_cloudformation_json = classmethod(update_db_instance)
+    DBInstance.has_cfn_attr = classmethod(db_instance_has_cfn_attr)
+    DBInstance.get_cfn_attribute = db_instance_cfn_attribute
+    MasterUserSecret._generate_secret_string = _secret_string
     CustomModel.update_from_cloudformation_json = classmethod(update_custom_resource)
     for module in (cloudformation_models, cloudformation_responses):
         module.yaml_tag_constructor = yaml_tag_constructor

@@ -8,6 +8,7 @@
   function, with the Data API emulator serving the cluster CloudFormation made and the layer unpacked
   where Lambda would mount it.
 """
+import hashlib
 import json
 import pathlib
 import tempfile
@@ -52,9 +53,9 @@ class StagingStack:
         self.code_zip, self.layer_zip = code_zip, pathlib.Path(layer_zip)
         self.parameters = {}
 
-    def prepare(self, database_secret_password, database_user):
-        """The bucket with the zips, the hosted zone and the staging DB user's secret. Returns the
-        parameters template.yml needs for them."""
+    def prepare(self):
+        """The bucket with the zips and the hosted zone. Returns the parameters template.yml needs for
+        them. The migrations sign in with the staging DB's own RDS-managed secret."""
         s3 = self.moto.client("s3")
         s3.create_bucket(Bucket=BUCKET)
         code = pathlib.Path(self.code_zip) if self.code_zip else None
@@ -65,10 +66,29 @@ class StagingStack:
         s3.upload_file(str(code), BUCKET, CODE_KEY)
         s3.upload_file(str(self.layer_zip), BUCKET, LAYER_KEY)
         zone = self.moto.client("route53").create_hosted_zone(Name=ZONE, CallerReference="staging-refresh")
-        secret = self.moto.client("secretsmanager").create_secret(
-            Name="staging-db-user", SecretString=json.dumps({"username": database_user, "password": database_secret_password}))
         return {"HostedZoneId": zone["HostedZone"]["Id"].split("/")[-1], "RecordName": f"db.{ZONE}",
-                "DatabaseSecretArn": secret["ARN"], "CodeS3Bucket": BUCKET, "CodeS3Key": CODE_KEY, "LayerS3Key": LAYER_KEY}
+                "CodeS3Bucket": BUCKET, "CodeS3Key": CODE_KEY, "LayerS3Key": LAYER_KEY}
+
+    def override_secret(self, user, password):
+        """A secret of a staging DB user made by hand, for DatabaseSecretArn."""
+        secret = self.moto.client("secretsmanager").create_secret(
+            Name="staging-db-user", SecretString=json.dumps({"username": user, "password": password}))
+        return {"DatabaseSecretArn": secret["ARN"]}
+
+    @staticmethod
+    def snapshot_parameters(snapshot, master_username=None):
+        """The parameters restore-from-snapshot sets with a snapshot (StackParameters.swift)."""
+        generation = hashlib.sha256(snapshot.encode()).hexdigest()[:12]
+        return {"SnapshotIdentifier": snapshot, "StagingDBGeneration": generation, "SnapshotMasterUsername": master_username or ""}
+
+    def update_to(self, snapshot, master_username=None):
+        """What restore-from-snapshot does in stack mode: the same template, a newer snapshot."""
+        given = self.snapshot_parameters(snapshot, master_username)
+        keep = [{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in self.describe()["Parameters"]
+                if p["ParameterKey"] not in given]
+        self.moto.client("cloudformation").update_stack(
+            StackName=self.name, UsePreviousTemplate=True, Capabilities=["CAPABILITY_NAMED_IAM"],
+            Parameters=keep + [{"ParameterKey": k, "ParameterValue": v} for k, v in given.items()])
 
     def deploy(self, **parameters):
         self.parameters = {"SourceDBIdentifier": PRODUCTION, "SourceKind": "cluster", "Engine": "aurora-postgresql", **parameters}

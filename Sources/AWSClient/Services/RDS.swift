@@ -22,6 +22,8 @@ public struct RDS {
         public let createTimeEpochMilliseconds: Int64?
         public let encrypted: Bool
         public let kmsKeyID: String?
+        /// The master user a DB restored from it has.
+        public var masterUsername: String? = nil
 
         /// The account in the ARN (field 5): the owner, also for snapshots shared from elsewhere.
         public var ownerAccount: String {
@@ -92,7 +94,8 @@ public struct RDS {
                             isCluster: kind.isCluster, status: e["Status"] ?? "", type: e["SnapshotType"] ?? "", engine: e["Engine"] ?? "",
                             engineVersion: e["EngineVersion"] ?? "", createTime: created,
                             createTimeEpochMilliseconds: Timestamp.epochMilliseconds(created),
-                            encrypted: e[kind.encryptedKey] == "true", kmsKeyID: nonEmpty(e["KmsKeyId"]))
+                            encrypted: e[kind.encryptedKey] == "true", kmsKeyID: nonEmpty(e["KmsKeyId"]),
+                            masterUsername: nonEmpty(e["MasterUsername"]))
         } ?? []
         return Page(items: items, marker: nonEmpty(result["Marker"]))
     }
