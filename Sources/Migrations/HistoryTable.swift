@@ -32,11 +32,19 @@ struct HistoryTable {
         dialect == .postgres ? "SELECT current_schema()" : "SELECT DATABASE()"
     }
 
-    struct Row {
+    /// One row. `version` is the migration's key (Migration.key).
+    struct Row: Equatable {
         let version: String
+        let description: String
         let checksum: String
         let success: Bool
+
+        /// The row a baseline writes: versions up to it count as applied without running.
+        var isBaseline: Bool { description == HistoryTable.baselineDescription }
     }
+
+    static let baselineDescription = "<< Baseline >>"
+    static let baselineChecksum = String(repeating: "0", count: 64)
 
     init(name: String, dialect: SQLDialect) throws(MigrationError) {
         let bytes = Array(name.utf8)
@@ -62,14 +70,21 @@ struct HistoryTable {
         "SELECT column_name FROM information_schema.columns WHERE table_schema = :schema AND table_name = :name"
     }
 
-    var selectSQL: String { "SELECT version, checksum, success FROM \(qualifiedName)" }
-    var selectOneSQL: String { "SELECT version, checksum, success FROM \(qualifiedName) WHERE version = :version" }
+    var selectSQL: String { "SELECT version, checksum, success, description FROM \(qualifiedName)" }
+    var selectOneSQL: String { "SELECT version, checksum, success, description FROM \(qualifiedName) WHERE version = :version" }
 
     func insertSQL(success: Bool) -> String {
         "INSERT INTO \(qualifiedName) (version, description, checksum, execution_ms, success) VALUES (:version, :description, :checksum, :ms, \(success ? "true" : "false"))"
     }
 
     var markSucceededSQL: String { "UPDATE \(qualifiedName) SET success = true, execution_ms = :ms WHERE version = :version" }
+    /// A repeatable's row makes way for its new checksum; only the row as it was read, so of two
+    /// runners only one replaces it.
+    var deleteOutdatedSQL: String { "DELETE FROM \(qualifiedName) WHERE version = :version AND checksum = :previous" }
+    /// repair: a failed row goes, so the file runs again.
+    var deleteFailedSQL: String { "DELETE FROM \(qualifiedName) WHERE version = :version AND success = false" }
+    /// repair: the recorded checksum becomes the file's.
+    var realignSQL: String { "UPDATE \(qualifiedName) SET checksum = :checksum WHERE version = :version" }
 
     /// PostgreSQL: one advisory lock per history table, taken inside each file's transaction.
     var lockSQL: String {
@@ -79,8 +94,8 @@ struct HistoryTable {
 
     static func rows(_ records: [[SQLValue]]) -> [Row] {
         records.compactMap { record in
-            guard record.count == 3, let version = record[0].text, let checksum = record[1].text else { return nil }
-            return Row(version: version, checksum: checksum, success: record[2].isTrue)
+            guard record.count == 4, let version = record[0].text, let checksum = record[1].text else { return nil }
+            return Row(version: version, description: record[3].text ?? "", checksum: checksum, success: record[2].isTrue)
         }
     }
 }

@@ -1,28 +1,50 @@
 import Glibc
 
-/// The migrations of one directory, in version order (golang-migrate's "source" side: it knows
-/// files, not databases). Only `.sql` files count; each must be named `V<version>__<description>.sql`.
+/// The migrations of one directory, in the order they apply (golang-migrate's "source" side: it
+/// knows files, not databases). Only `.sql` files count. With Flyway naming each must be named
+/// `V<version>__<description>.sql` or `R__<description>.sql`; versioned ones come first, in version
+/// order, then the repeatable ones in name order. With plain naming every file counts, in name order.
 public struct MigrationSet: Sendable {
     public let migrations: [Migration]
+    public let naming: MigrationNaming
+
+    /// The history table's key column holds 64 characters (MySQL's varchar(64)).
+    static let maximumKeyLength = 64
 
     /// Refuses the whole set on the first bad name, duplicate version or unreadable file, so a
     /// typo never lets a run go ahead with a file silently left out.
-    public init(files: [(name: String, bytes: [UInt8])]) throws(MigrationSetError) {
+    public init(files: [(name: String, bytes: [UInt8])], naming: MigrationNaming = .flyway) throws(MigrationSetError) {
         var parsed: [Migration] = []
         for file in files where file.name.hasSuffix(".sql") {
-            guard let (version, description) = Migration.parseName(file.name) else { throw .badName(file: file.name) }
+            let migration: Migration
+            switch naming {
+            case .flyway:
+                guard let (kind, description) = Migration.parseName(file.name) else { throw .badName(file: file.name) }
+                migration = Migration(kind: kind, description: description, fileName: file.name, bytes: file.bytes)
+            case .plain:
+                migration = Migration(kind: .plain, description: String(file.name.dropLast(4)), fileName: file.name, bytes: file.bytes)
+            }
             guard String(validating: file.bytes, as: UTF8.self) != nil else { throw .notUTF8(file: file.name) }
-            parsed.append(Migration(version: version, description: description, fileName: file.name, bytes: file.bytes))
+            guard migration.key.utf8.count <= Self.maximumKeyLength else { throw .nameTooLong(file: file.name, limit: Self.maximumKeyLength) }
+            parsed.append(migration)
         }
-        parsed.sort { $0.version == $1.version ? $0.fileName < $1.fileName : $0.version < $1.version }
-        for (a, b) in zip(parsed, parsed.dropFirst()) where a.version == b.version {
-            throw .duplicateVersion(version: a.version.description, files: [a.fileName, b.fileName])
+        parsed.sort { a, b in
+            switch (a.version, b.version) {
+            case let (x?, y?): return x == y ? a.fileName < b.fileName : x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return Array(a.fileName.utf8).lexicographicallyPrecedes(Array(b.fileName.utf8))
+            }
+        }
+        for (a, b) in zip(parsed, parsed.dropFirst()) where a.version != nil && a.version == b.version {
+            throw .duplicateVersion(version: a.version!.description, files: [a.fileName, b.fileName])
         }
         migrations = parsed
+        self.naming = naming
     }
 
     /// Reads `directory`'s regular files (not its subdirectories).
-    public init(directory: String) throws(MigrationSetError) {
+    public init(directory: String, naming: MigrationNaming = .flyway) throws(MigrationSetError) {
         guard let stream = opendir(directory) else {
             throw .unreadableDirectory(path: directory, reason: String(cString: strerror(errno)))
         }
@@ -36,7 +58,7 @@ public struct MigrationSet: Sendable {
             guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }
             files.append((name, try Self.read(path)))
         }
-        try self.init(files: files)
+        try self.init(files: files, naming: naming)
     }
 
     private static func read(_ path: String) throws(MigrationSetError) -> [UInt8] {

@@ -15,17 +15,21 @@ public struct CustomResourceRequest: Decodable, Sendable {
 
     public struct PropertyText: Decodable, Sendable {
         public let text: String
+        /// An object of strings (Placeholders); nil for anything else.
+        public let object: [String: String]?
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let text = try? container.decode(String.self) {
-                self.text = text
+                (self.text, object) = (text, nil)
             } else if let number = try? container.decode(Int64.self) {
-                text = String(number)
+                (text, object) = (String(number), nil)
             } else if let flag = try? container.decode(Bool.self) {
-                text = String(flag)
+                (text, object) = (String(flag), nil)
+            } else if let found = try? container.decode([String: PropertyText].self) {
+                (text, object) = ("", found.mapValues(\.text))
             } else {
-                text = ""  // lists and objects configure nothing here
+                (text, object) = ("", nil)  // lists configure nothing here
             }
         }
     }

@@ -1,8 +1,10 @@
+import AWSClient
 import Glibc
 import LambdaRuntime
 import Migrations
 
-/// schema-migration's settings: the environment, overridden by the custom resource's properties.
+/// schema-migration's settings: the environment, overridden by the custom resource's properties
+/// (and by `bootstrap migrate`'s flags, which are properties by another name).
 public struct MigrationSettings: Sendable, Equatable {
     public var clusterARN: String
     public var secretARN: String
@@ -12,60 +14,95 @@ public struct MigrationSettings: Sendable, Equatable {
     /// The history table; nil for the runner's own default.
     public var table: String?
     public var marginMilliseconds: Int64
+    public var naming: MigrationNaming
+    public var baseline: MigrationVersion?
+    public var placeholders: Placeholders
 
-    /// (environment name, ResourceProperties name, meaning) — README and --help list these.
-    public static let documentation: [(env: String, property: String, meaning: String)] = [
-        ("DB_CLUSTER_ARN", "ClusterArn", "Data API resource ARN, e.g. arn:aws:rds:us-east-1:111122223333:cluster:staging-db"),
-        ("DB_SECRET_ARN", "SecretArn", "Secrets Manager secret of the DB user, e.g. arn:aws:secretsmanager:us-east-1:111122223333:secret:staging-db-AbCdEf"),
-        ("DB_NAME", "Database", "database name, e.g. app"),
-        ("DB_ENGINE", "Engine", "postgres or mysql"),
-        ("MIGRATIONS_DIR", "MigrationsDir", "folder of V<version>__<description>.sql files (default /opt/migrations, then /opt)"),
-        ("MIGRATIONS_TABLE", "MigrationsTable", "history table (default staging_refresh_schema_history; a database migrated under the former default schema_migrations keeps it)"),
-        ("MIGRATION_DEADLINE_MARGIN_SECONDS", "DeadlineMarginSeconds", "stop and answer this long before the deadline (default 10)"),
-    ]
-
-    public static var environmentNames: [String] { documentation.map(\.env) }
-
-    /// The process's values of the names above (what `init(environment:)` reads).
-    public static func processEnvironment() -> [String: String] {
-        var environment: [String: String] = [:]
-        for name in environmentNames {
-            if let value = FunctionEnvironment.variable(name) { environment[name] = value }
-        }
-        return environment
+    /// One setting: its environment name, its ResourceProperties name, what it means.
+    public struct Setting: Sendable {
+        public let env: String
+        public let property: String
+        public let meaning: String
     }
 
-    public init(environment: [String: String], properties: [String: String] = [:]) throws(FunctionError) {
-        func value(_ index: Int) -> String? {
-            let entry = Self.documentation[index]
-            if let text = properties[entry.property], !text.isEmpty { return text }
-            if let text = environment[entry.env], !text.isEmpty { return text }
+    static let clusterSetting = Setting(env: "DB_CLUSTER_ARN", property: "ClusterArn", meaning: "Data API resource ARN, e.g. arn:aws:rds:us-east-1:111122223333:cluster:staging-db")
+    static let secretSetting = Setting(env: "DB_SECRET_ARN", property: "SecretArn", meaning: "Secrets Manager secret of the DB user, e.g. arn:aws:secretsmanager:us-east-1:111122223333:secret:staging-db-AbCdEf")
+    static let databaseSetting = Setting(env: "DB_NAME", property: "Database", meaning: "database name, e.g. app")
+    static let engineSetting = Setting(env: "DB_ENGINE", property: "Engine", meaning: "postgres or mysql")
+    static let directorySetting = Setting(env: "MIGRATIONS_DIR", property: "MigrationsDir", meaning: "folder of the migration files (default /opt/migrations, then /opt)")
+    static let tableSetting = Setting(env: "MIGRATIONS_TABLE", property: "MigrationsTable", meaning: "history table (default staging_refresh_schema_history; a database migrated under the former default schema_migrations keeps it)")
+    static let marginSetting = Setting(env: "MIGRATION_DEADLINE_MARGIN_SECONDS", property: "DeadlineMarginSeconds", meaning: "stop and answer this long before the deadline (default 10)")
+    static let namingSetting = Setting(env: "MIGRATION_NAMING", property: "MigrationNaming", meaning: "flyway (V<version>__<description>.sql and R__<description>.sql, the default) or plain (every .sql file once, in name order)")
+    static let baselineSetting = Setting(env: "MIGRATIONS_BASELINE_VERSION", property: "BaselineVersion", meaning: "on a database without history, versions up to this one count as applied without running, e.g. 5")
+    /// Placeholders come as one property holding an object, or one variable per name.
+    public static let placeholderPrefix = "MIGRATIONS_PLACEHOLDER_"
+    static let placeholdersSetting = Setting(env: placeholderPrefix + "<name>", property: "Placeholders", meaning: "values of ${name} in the SQL (property: an object of name: value)")
+
+    /// README and --help list these.
+    public static let documentation: [Setting] = [clusterSetting, secretSetting, databaseSetting, engineSetting, directorySetting, tableSetting,
+                                                  marginSetting, namingSetting, baselineSetting, placeholdersSetting]
+
+    /// The process's values of the settings above (what `init(environment:)` reads).
+    public static func processEnvironment() -> [String: String] {
+        let names = Set(documentation.map(\.env))
+        return Environment.process().values.filter { names.contains($0.key) || $0.key.hasPrefix(placeholderPrefix) }
+    }
+
+    public init(environment: [String: String], properties: [String: String] = [:], placeholders: [String: String] = [:]) throws(FunctionError) {
+        func value(_ setting: Setting) -> String? {
+            if let text = properties[setting.property], !text.isEmpty { return text }
+            if let text = environment[setting.env], !text.isEmpty { return text }
             return nil
         }
-        func required(_ index: Int) throws(FunctionError) -> String {
-            guard let text = value(index) else {
-                let entry = Self.documentation[index]
-                throw FunctionError(.function, "InvalidConfiguration", "\(entry.env) (or the custom resource's \(entry.property)) is not set: the \(entry.meaning)")
+        func required(_ setting: Setting) throws(FunctionError) -> String {
+            guard let text = value(setting) else {
+                throw FunctionError(.function, "InvalidConfiguration", "\(setting.env) (or the custom resource's \(setting.property)) is not set: the \(setting.meaning)")
             }
             return text
         }
-        clusterARN = try required(0)
-        secretARN = try required(1)
-        database = try required(2)
-        let engine = try required(3)
+        clusterARN = try required(Self.clusterSetting)
+        secretARN = try required(Self.secretSetting)
+        database = try required(Self.databaseSetting)
+        let engine = try required(Self.engineSetting)
         switch engine.lowercased() {
         case "postgres", "postgresql", "aurora-postgresql": dialect = .postgres
         case "mysql", "mariadb", "aurora-mysql": dialect = .mysql
         default:
             throw FunctionError(.function, "InvalidConfiguration", "DB_ENGINE (Engine) is '\(engine)'; use postgres or mysql")
         }
-        directory = value(4) ?? Self.defaultDirectory()
-        table = value(5)
-        let margin = value(6) ?? "10"
+        directory = value(Self.directorySetting) ?? Self.defaultDirectory()
+        table = value(Self.tableSetting)
+        let margin = value(Self.marginSetting) ?? "10"
         guard let seconds = Int64(margin), seconds >= 0, seconds < 900 else {
             throw FunctionError(.function, "InvalidConfiguration", "MIGRATION_DEADLINE_MARGIN_SECONDS is '\(margin)'; use whole seconds, e.g. 10")
         }
         marginMilliseconds = seconds * 1_000
+        let namingText = value(Self.namingSetting) ?? MigrationNaming.flyway.rawValue
+        guard let naming = MigrationNaming(rawValue: namingText.lowercased()) else {
+            throw FunctionError(.function, "InvalidConfiguration", "MIGRATION_NAMING (MigrationNaming) is \(QuotedInput.quote(namingText)); use flyway or plain")
+        }
+        self.naming = naming
+        if let text = value(Self.baselineSetting) {
+            guard let version = MigrationVersion(Substring(text.hasPrefix("V") ? String(text.dropFirst()) : text)) else {
+                throw FunctionError(.function, "InvalidConfiguration", "MIGRATIONS_BASELINE_VERSION (BaselineVersion) is \(QuotedInput.quote(text)); use a version such as 5 or 1.2")
+            }
+            guard naming == .flyway else {
+                throw FunctionError(.function, "InvalidConfiguration", "MIGRATIONS_BASELINE_VERSION (BaselineVersion) needs versioned files; plain naming has no versions")
+            }
+            baseline = version
+        } else {
+            baseline = nil
+        }
+        var values: [String: String] = [:]
+        for (name, value) in environment where name.hasPrefix(Self.placeholderPrefix) {
+            values[String(name.dropFirst(Self.placeholderPrefix.count))] = value
+        }
+        values.merge(placeholders) { $1 }
+        do {
+            self.placeholders = try Placeholders(values)
+        } catch {
+            throw FunctionError(.function, "InvalidConfiguration", "Placeholders: \(error)")
+        }
     }
 
     /// A layer's files land in /opt; a layer zip with a migrations/ folder puts them in /opt/migrations.

@@ -63,7 +63,10 @@ public struct SchemaMigrationHandler: Handler {
 
     private func answer(_ request: CustomResourceRequest, context: Context) throws -> [UInt8] {
         let properties = (request.ResourceProperties ?? [:]).mapValues(\.text)
-        let settings = Result { () throws(FunctionError) in try MigrationSettings(environment: environment, properties: properties) }
+        let placeholders = request.ResourceProperties?["Placeholders"]?.object ?? [:]
+        let settings = Result { () throws(FunctionError) in
+            try MigrationSettings(environment: environment, properties: properties, placeholders: placeholders)
+        }
         let physicalID = request.PhysicalResourceId
             ?? (try? settings.get()).map { "schema-migration:\($0.clusterARN)/\($0.database)" }
             ?? "schema-migration:\(request.LogicalResourceId)"
@@ -79,7 +82,7 @@ public struct SchemaMigrationHandler: Handler {
             do {
                 let summary = try migrate(try settings.get(), context: context)
                 reason = summary.message
-                data = ["AppliedCount": String(summary.appliedCount), "CurrentVersion": summary.currentVersion ?? ""]
+                data = ["AppliedCount": String(summary.appliedCount), "CurrentVersion": summary.currentVersion ?? "", "Response": summary.message]
             } catch {
                 status = .FAILED
                 reason = (error as? InvocationError)?.errorMessage ?? String(describing: error)
@@ -134,25 +137,25 @@ public struct SchemaMigrationHandler: Handler {
     }
 
     private func migrate(_ settings: MigrationSettings, context: Context) throws -> Summary {
-        // Leave the margin to roll back and answer: calls are cut at half of it, statements stop at all of it.
         let end = context.deadlineMilliseconds
+        let runner = try Self.runner(settings, session: session, deadlineMilliseconds: end)
+        let result = try runner.run(MigrationSet(directory: settings.directory, naming: settings.naming))
+        for warning in result.warnings { context.logger.warn(warning) }
+        return Summary(appliedCount: result.applied.count, applied: result.applied, currentVersion: result.currentVersion,
+                       warnings: result.warnings, message: result.message)
+    }
+
+    /// The runner over the Data API for `settings`, stopping `marginMilliseconds` before `deadlineMilliseconds`.
+    /// `bootstrap migrate` uses the same one.
+    public static func runner(_ settings: MigrationSettings, session: AWSSession, deadlineMilliseconds end: Int64) throws -> MigrationRunner {
+        // Leave the margin to roll back and answer: calls are cut at half of it, statements stop at all of it.
         let dataDeadline = Deadline(epochMilliseconds: end - settings.marginMilliseconds / 2)
         let data = RDSData(session: session, deadline: dataDeadline, resourceARN: settings.clusterARN, secretARN: settings.secretARN,
                            database: settings.database)
-        let runner = try MigrationRunner(
+        return try MigrationRunner(
             executor: DataAPIExecutor(data: data, deadline: dataDeadline), dialect: settings.dialect, table: settings.table,
+            baseline: settings.baseline, placeholders: settings.placeholders,
             mayContinue: { end - Clock.epochMilliseconds() > settings.marginMilliseconds }, clock: { Clock.epochMilliseconds() })
-        let result = try runner.run(MigrationSet(directory: settings.directory))
-        for warning in result.warnings { context.logger.warn(warning) }
-        let at = result.currentVersion.map { "database at V\($0)" } ?? "database has no migrations applied"
-        let message: String
-        switch result.applied.count {
-        case 0: message = "no pending migrations; \(at)"
-        case 1: message = "applied 1 migration (V\(result.applied[0])); \(at)"
-        default: message = "applied \(result.applied.count) migrations (V\(result.applied[0])..V\(result.applied[result.applied.count - 1])); \(at)"
-        }
-        return Summary(appliedCount: result.applied.count, applied: result.applied, currentVersion: result.currentVersion,
-                       warnings: result.warnings, message: message)
     }
 }
 

@@ -21,6 +21,8 @@ enum CLI {
             return Doctor.run()
         case "iam-policy":
             return IAMPolicyCommand.run(Array(arguments.dropFirst()))
+        case "migrate":
+            return MigrateCommand.run(Array(arguments.dropFirst()))
         default:
             return usageError("unknown command \(QuotedInput.quote(command)); run 'bootstrap --help'")
         }
@@ -82,6 +84,8 @@ enum CLI {
           bootstrap doctor                            region, credentials, libcurl, CA bundle, endpoints, caller
           bootstrap iam-policy [HANDLER]              the least-privilege IAM policy for the current settings
                                                       (stack-update-role: CloudFormation's role in stack mode)
+          bootstrap migrate info|validate|migrate|repair
+                                                      the migrations against a cluster through the Data API
           bootstrap --help                            this text
 
         Handlers:
