@@ -68,7 +68,8 @@ def test_a_stack_in_moto_completes_once_the_migrations_are_applied(peers, tmp_pa
     (tmp_path / "V1__users.sql").write_text("CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);\n")
     (tmp_path / "V2__index.sql").write_text("-- look users up by email\nCREATE UNIQUE INDEX users_email ON users (email);\n")
     template = {"Resources": {"SchemaMigration": {"Type": "Custom::SchemaMigration", "Properties": properties(peers, "app_cfn", tmp_path)}},
-                "Outputs": {"Version": {"Value": {"Fn::GetAtt": ["SchemaMigration", "CurrentVersion"]}}}}
+                "Outputs": {"Version": {"Value": {"Fn::GetAtt": ["SchemaMigration", "CurrentVersion"]}},
+                            "Migrations": {"Value": {"Fn::GetAtt": ["SchemaMigration", "Response"]}}}}
     cloudformation = moto.client("cloudformation")
     cloudformation.create_stack(StackName="migrations", TemplateBody=json.dumps(template))
     [event] = pending_custom_resource_requests(moto)
@@ -78,9 +79,11 @@ def test_a_stack_in_moto_completes_once_the_migrations_are_applied(peers, tmp_pa
     assert not failed, result
     assert result["Status"] == "SUCCESS", result
     assert result["Reason"] == "applied 2 migrations (V1..V2); database at V2"
-    assert result["Data"] == {"AppliedCount": "2", "CurrentVersion": "2"}
+    assert result["Data"] == {"AppliedCount": "2", "CurrentVersion": "2", "Response": result["Reason"]}
     stack = cloudformation.describe_stacks(StackName="migrations")["Stacks"][0]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    assert outputs == {"Version": "2", "Migrations": "applied 2 migrations (V1..V2); database at V2"}
     indexes = postgres.psql("-At", "-c", "SELECT indexname FROM pg_indexes WHERE tablename = 'users' ORDER BY 1", database="app_cfn")
     assert indexes.split() == ["users_email", "users_pkey"]
     # The pre-signed URL's query (its signature) never reaches a log line.
@@ -101,7 +104,8 @@ def test_re_runs_are_no_ops_and_the_physical_id_is_stable(peers, tmp_path):
     updated, failed, _ = run_handler(peers, update)
     assert (updated["Status"], updated["Reason"]) == ("SUCCESS", "no pending migrations; database at V1")
     assert updated["PhysicalResourceId"] == created["PhysicalResourceId"]
-    assert received_answer(peers, "rerun-update")["Data"] == {"AppliedCount": "0", "CurrentVersion": "1"}
+    assert received_answer(peers, "rerun-update")["Data"] == {"AppliedCount": "0", "CurrentVersion": "1",
+                                                              "Response": "no pending migrations; database at V1"}
 
 
 def test_a_failed_create_answers_failed_with_file_and_line_and_its_delete_succeeds(peers, tmp_path):

@@ -430,8 +430,8 @@ def swift_names(path, pattern):
 def test_environment_variables_are_the_ones_the_handlers_read(template):
     settings_block = (ROOT / "Sources/Refresh/Settings.swift").read_text().split("public static let names = [")[1].split("]")[0]
     refresh = set(re.findall(r'"([A-Z_]+)"', settings_block))
-    migration = swift_names("Sources/Refresh/MigrationSettings.swift", r'\("([A-Z_]+)", "[A-Za-z]+", ')
-    properties = swift_names("Sources/Refresh/MigrationSettings.swift", r'\("[A-Z_]+", "([A-Za-z]+)", ')
+    migration = swift_names("Sources/Refresh/MigrationSettings.swift", r'env: "([A-Z_]+)", property: "[A-Za-z]+"')
+    properties = swift_names("Sources/Refresh/MigrationSettings.swift", r'env: "[A-Z_]+", property: "([A-Za-z]+)"')
     assert "SOURCE_DB_CLUSTER_IDENTIFIER" in refresh and "DB_ENGINE" in migration  # the patterns still find them
     for name, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Lambda::Function":
