@@ -87,6 +87,21 @@ def migrate_directly(api, cluster, directory, database, engine="postgres", **set
     return result.returncode, json.loads(result.stdout if result.returncode == 0 else result.stderr)
 
 
+def migrate_cli(api, cluster, directory, database, engine, *arguments, **settings):
+    """`bootstrap migrate ARGUMENTS…` against `api`'s `cluster`, the settings from the environment as
+    the handler reads them: (exit status, stdout, stderr)."""
+    import os
+
+    from .build import binary
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    environment.update(api.env())
+    environment.update(DB_CLUSTER_ARN=cluster["resourceArn"], DB_SECRET_ARN=cluster["secretArn"], DB_NAME=database,
+                       DB_ENGINE=engine, MIGRATIONS_DIR=str(directory), **settings)
+    result = subprocess.run([str(binary("bootstrap")), "migrate", *arguments], capture_output=True, text=True, env=environment, timeout=300)
+    return result.returncode, result.stdout, result.stderr
+
+
 def migrate_concurrently(api, cluster, directory, database, engine="postgres", runs=3):
     """`runs` migrate_directly calls at once against one database; their results in the order they ended."""
     import threading
