@@ -8,6 +8,10 @@ enum MySQLSplitter {
                 source.position += 1
             } else if byte == UInt8(ascii: "#") || (source.hasPrefix("--") && source.peek(2).map(isCommentSpace) ?? true) {
                 source.skipLineComment()
+            } else if source.hasPrefix("--"), source.position == 0 || source.bytes[source.position - 1] == UInt8(ascii: "\n") {
+                // The client drops a whole line that starts with `--`, whatever follows the dashes
+                // (mysql.cc, read_and_execute: "Skip comment lines"): `--- note` is a comment there.
+                source.skipLineComment()
             } else if source.hasPrefix("/*!") || source.hasPrefix("/*+") {
                 // Executable comments and optimizer hints are SQL the server runs: part of the statement.
                 source.markStatementStart()

@@ -14,6 +14,9 @@ import Testing
         SplitCase("dash dash tab comment", "SELECT 1 --\ta; b\n;", [("SELECT 1 --\ta; b", 1)]),
         SplitCase("dash dash at end of line is a comment", "SELECT 1 --\n;", [("SELECT 1 --", 1)]),
         SplitCase("dash dash without space is minus minus", "SELECT 5--1; SELECT 2;", [("SELECT 5--1", 1), ("SELECT 2", 1)]),
+        // The mariadb client drops a line that starts with `--`, whatever follows (mysql.cc's "Skip comment lines").
+        SplitCase("a line starting with dashes is the client's comment", "--- note; here\nSELECT 1;\n--x\n;", [("SELECT 1", 2)]),
+        SplitCase("dashes later in a line are minus minus", "SELECT 5\n --1; SELECT 2;", [("SELECT 5\n --1", 1), ("SELECT 2", 2)]),
         SplitCase("block comment", "SELECT /* ; */ 1;", [("SELECT /* ; */ 1", 1)]),
         SplitCase("block comments do not nest", "/* a /* b */ SELECT 1;", [("SELECT 1", 1)]),
         SplitCase("executable comment is kept", "/*!40101 SET NAMES utf8mb4 */;\nSELECT 1;", [("/*!40101 SET NAMES utf8mb4 */", 1), ("SELECT 1", 2)]),

@@ -13,6 +13,25 @@ func complain(_ message: String) {
 }
 
 let arguments = CommandLine.arguments
+
+/// `split-bench --statements DIALECT FILE`: the statements as JSON lines {"line", "text"}, for the
+/// differential test against psql and the mariadb client; a refusal is {"error"}.
+if arguments.count == 4, arguments[1] == "--statements", let dialect = SQLDialect(rawValue: arguments[2]),
+   let data = FileManager.default.contents(atPath: arguments[3]) {
+    let encoder = JSONEncoder()
+    struct Line: Encodable {
+        let line: Int
+        let text: String
+    }
+    do {
+        for statement in try dialect.split(String(decoding: data, as: UTF8.self), file: arguments[3]) {
+            print(String(decoding: try encoder.encode(Line(line: statement.line, text: statement.text)), as: UTF8.self))
+        }
+    } catch {
+        print(String(decoding: try encoder.encode(["error": "\(error)"]), as: UTF8.self))
+    }
+    exit(0)
+}
 guard arguments.count == 4, let dialect = SQLDialect(rawValue: arguments[1]), let seconds = Double(arguments[3]), seconds > 0,
       let data = FileManager.default.contents(atPath: arguments[2]) else {
     complain("usage: split-bench postgres|mysql FILE SECONDS")
