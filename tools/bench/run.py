@@ -13,6 +13,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import aws_client  # noqa: E402
 import instructions  # noqa: E402
 import migrations  # noqa: E402
+import splitter_corpus  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RELEASE = ROOT / ".build" / "release"
@@ -135,6 +136,24 @@ Where one Data API call's time goes ({requests} calls: the statements, the histo
 | bootstrap's CPU (user + system, incl. start-up and loading libcurl) | {per(ours['clientCpu'])} |
 <!-- migrations-bench:end -->"""
     replace_section("migrations-bench", section)
+    print(section)
+
+    corpus = splitter_corpus.main()
+    pg, maria = corpus["postgres"], corpus["mariadb"]
+    verdicts = lambda v: ", ".join(f"{count} {name}" for name, count in sorted(v.items()))  # noqa: E731
+    section = f"""<!-- differential-bench:start (written by `make bench`) -->
+Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; `make bench` (`tools/bench/splitter_corpus.py`).
+
+| corpus | files | verdicts | statements identical | compare time | splitter MB/s (release) |
+|---|---|---|---|---|---|
+| PostgreSQL regression suite (psql) | {pg['files']} | {verdicts(pg['verdicts'])} | {pg['statements']:,} | {pg['seconds']:.1f} s | {pg['speed']['megabytesPerSecond']:.1f} over the {pg['speed']['bytes']:,} B of identical files |
+| MariaDB server scripts (mariadb client) | {maria['files']} | {verdicts(maria['verdicts'])} | {maria['statements']:,} | {maria['seconds']:.1f} s | {maria['speed']['megabytesPerSecond']:.1f} over all {maria['speed']['bytes']:,} B |
+
+"refused": a psql meta-command in mid-line (`\\gset`, `\\;`), which the splitter refuses by design; "psql variable":
+psql substituted one of its own variables. Every other file must be identical (DELIBERATE in
+`tools/harness/splitter_differential.py` lists what is normalized and why).
+<!-- differential-bench:end -->"""
+    replace_section("differential-bench", section)
     print(section)
 
 
