@@ -188,3 +188,22 @@ def test_the_answer_is_retried_when_the_response_url_fails(peers):
     assert not failed and result["Status"] == "SUCCESS"
     assert received_answer(peers, "retried")["PhysicalResourceId"] == "schema-migration:x/y"
     assert logs.count("ResponseURL answered HTTP 503; retrying") == 2
+
+
+def test_placeholders_and_naming_come_from_the_custom_resources_properties(peers, tmp_path):
+    _, postgres, _, _ = peers
+    postgres.psql("-d", "postgres", "-c", "CREATE DATABASE app_props")
+    (tmp_path / "001_schema.sql").write_text("CREATE TABLE ${table} (id int, note text DEFAULT '${note}');")
+    props = properties(peers, "app_props", tmp_path, MigrationNaming="plain",
+                       Placeholders={"table": "audit", "note": "from the template"})
+    answer, failed, _ = run_handler(peers, cr_request(peers, "Create", "props-create", ResourceProperties=props))
+    assert not failed and answer["Status"] == "SUCCESS", answer
+    assert answer["Data"]["Response"] == "applied 1 file (001_schema.sql); 1 file applied in all"
+    postgres.psql("-c", "INSERT INTO audit (id) VALUES (1)", database="app_props")
+    assert postgres.psql("-At", "-c", "SELECT note FROM audit", database="app_props").strip() == "from the template"
+
+    # A value missing from the property: FAILED, naming the file, line and placeholder; nothing ran.
+    (tmp_path / "002_more.sql").write_text("\nCREATE TABLE more_${missing} (id int);")
+    answer, _, _ = run_handler(peers, cr_request(peers, "Update", "props-update", ResourceProperties=props, OldResourceProperties=props,
+                                                 PhysicalResourceId="schema-migration:x"))
+    assert answer["Status"] == "FAILED" and answer["Reason"].startswith("002_more.sql:2: ${missing} has no value"), answer
