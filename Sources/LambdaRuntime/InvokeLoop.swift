@@ -6,7 +6,7 @@ import Musl
 
 /// The runtime: init, then next → handle → response/error, forever (README: How the runtime behaves).
 public struct InvokeLoop {
-    let client: RuntimeAPIClient
+    let client: any RuntimeAPI
     let handler: any Handler
     let function: FunctionEnvironment
     let logger: Logger
