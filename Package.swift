@@ -13,13 +13,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "HTTP1"),
-        .target(name: "LambdaRuntime", dependencies: ["HTTP1"]),
+        .target(name: "Retry"),
+        .target(name: "LambdaRuntime", dependencies: ["HTTP1", "Retry"]),
         .target(name: "CCurl"),
         .target(name: "GlibcCompat"),
         .target(name: "Digests"),
-        .target(name: "AWSClient", dependencies: ["CCurl", "Digests"]),
+        .target(name: "AWSClient", dependencies: ["CCurl", "Digests", "Retry"]),
         .target(name: "Migrations", dependencies: ["Digests"]),
-        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations"]),
+        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations", "Retry"]),
         .executableTarget(
             name: "bootstrap", dependencies: ["LambdaRuntime", "AWSClient", "Refresh", "GlibcCompat"],
             linkerSettings: [.unsafeFlags([
@@ -34,6 +35,7 @@ let package = Package(
         .executableTarget(name: "AWSCall", dependencies: ["AWSClient"], path: "tools/AWSCall"),
         .executableTarget(name: "SplitBench", dependencies: ["Migrations"], path: "tools/SplitBench"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
+        .testTarget(name: "RetryTests", dependencies: ["Retry"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import HTTP1
+import Retry
 
 /// The Runtime API over one kept-alive HTTP/1.1 connection on a plain socket: on loopback this is
 /// several times faster than any general HTTP client (BENCHMARKS.md).
@@ -25,7 +26,7 @@ public final class RuntimeAPIClient {
     private var connection: (socket: Socket, reader: MessageReader)?
     /// Delays before each retry of a lost connection: the first is immediate because a kept-alive
     /// connection the server closed needs no wait; the whole schedule stays under two seconds.
-    private let retryDelaysMilliseconds: [UInt32]
+    private let reconnect: Retry
 
     public init(address: String, retryDelaysMilliseconds: [UInt32] = [0, 50, 100, 200, 400, 800]) throws(RuntimeAPIError) {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]),
@@ -34,7 +35,8 @@ public final class RuntimeAPIClient {
         self.address = address
         self.host = String(address[..<colon]).trimmingBrackets()
         self.port = port
-        self.retryDelaysMilliseconds = retryDelaysMilliseconds
+        // The first attempt goes at once; delay n comes after attempt n.
+        reconnect = Retry(maxAttempts: retryDelaysMilliseconds.count) { Int(retryDelaysMilliseconds[$0]) }
         self.nextRequest = MessageHead.serialize(
             "GET /2018-06-01/runtime/invocation/next HTTP/1.1",
             [("Host", address), ("User-Agent", Self.userAgent)])
@@ -114,20 +116,21 @@ public final class RuntimeAPIClient {
 
     /// Sends one request and reads its response, reconnecting on a refused or reset connection.
     private func exchange(_ endpoint: String, request: [UInt8], body: [UInt8]) throws(RuntimeAPIError) -> (MessageHead, [UInt8]) {
-        var lastError = HTTPError.closedEarly
-        for delay in retryDelaysMilliseconds {
-            if delay > 0 { usleep(delay * 1000) }
-            do throws(HTTPError) {
-                let (head, responseBody, reusable) = try roundTrip(try connected(), request: request, body: body)
-                if !reusable { connection = nil }
-                return (head, responseBody)
-            } catch {
-                connection = nil
-                guard error.isConnectionLost else { throw .malformedResponse(endpoint: endpoint, detail: error.description) }
-                lastError = error
+        do throws(HTTPError) {
+            return try reconnect.run(shouldRetry: { (error: HTTPError) in error.isConnectionLost }) { _ throws(HTTPError) in
+                do throws(HTTPError) {
+                    let (head, responseBody, reusable) = try roundTrip(try connected(), request: request, body: body)
+                    if !reusable { connection = nil }
+                    return (head, responseBody)
+                } catch {
+                    connection = nil
+                    throw error
+                }
             }
+        } catch {
+            guard error.isConnectionLost else { throw .malformedResponse(endpoint: endpoint, detail: error.description) }
+            throw .unreachable(address: address, attempts: reconnect.maxAttempts, lastError: error)
         }
-        throw .unreachable(address: address, attempts: retryDelaysMilliseconds.count, lastError: lastError)
     }
 
     /// `reusable` is false when the connection cannot carry another request: the server said

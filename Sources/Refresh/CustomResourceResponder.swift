@@ -1,6 +1,6 @@
 import AWSClient
-import Glibc
 import LambdaRuntime
+import Retry
 
 /// PUTs the answer to the pre-signed ResponseURL: an empty Content-Type (the URL was signed
 /// without one), retried on 5xx and connection errors until the deadline.
@@ -11,6 +11,9 @@ public struct CustomResourceResponder {
     public init(session: AWSSession) {
         self.session = session
     }
+
+    /// 0.5 s, 1 s, 2 s, 4 s, 8 s between six attempts, while the deadline allows.
+    static let schedule = Retry.doubling(from: 500, maxAttempts: 6)
 
     public func send(_ response: CustomResourceResponse, to responseURL: String, deadline: Deadline, logger: Logger) throws {
         // The query is a signature and the userinfo a password: neither is ever logged.
@@ -24,31 +27,43 @@ public struct CustomResourceResponder {
         }
         let put = HTTPRequest(method: "PUT", url: responseURL,
                               headers: [("Content-Type", "")], body: body)  // the transport adds Content-Length
-        var delay: Int64 = 500
-        var attempt = 1
-        while true {
-            do {
-                let answer = try transport.send(put, timeoutMilliseconds: Int(max(1_000, min(deadline.remainingMilliseconds, 10_000))))
-                if (200..<300).contains(answer.status) {
-                    logger.info("custom resource answered", ["status": .string(response.Status.rawValue), "url": .string(urlForLogs)])
-                    return
-                }
-                guard answer.status >= 500 else {
-                    throw FunctionError(.function, "ResponseRejected", "the ResponseURL \(urlForLogs) refused the answer with HTTP \(answer.status); it may have expired (pre-signed URLs last 2 hours)")
-                }
-                logger.warn("ResponseURL answered HTTP \(answer.status); retrying", ["attempt": .int(Int64(attempt))])
-            } catch let error as TransportError {
-                guard error.isRetryable else {
-                    throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(urlForLogs): \(error.message)")
-                }
-                logger.warn("ResponseURL unreachable: \(error.message); retrying", ["attempt": .int(Int64(attempt))])
-            }
-            guard deadline.remainingMilliseconds > delay + 1_000, attempt < 6 else {
-                throw FunctionError(.function, "ResponseNotDelivered", "could not PUT the answer to \(urlForLogs) after \(attempt) attempts")
-            }
-            usleep(UInt32(delay * 1_000))
-            delay *= 2
-            attempt += 1
+        enum PutFailure: Error {
+            case status(Int)
+            case transport(TransportError)
         }
+        var attempts = 0
+        do throws(PutFailure) {
+            try Self.schedule.run(
+                shouldRetry: { (failure: PutFailure) in
+                    switch failure {
+                    case .status(let status): return status >= 500
+                    case .transport(let error): return error.isRetryable
+                    }
+                },
+                mayWait: { deadline.remainingMilliseconds > Int64($0) + 1_000 },
+                onRetry: { failure, attempt in
+                    switch failure {
+                    case .status(let status): logger.warn("ResponseURL answered HTTP \(status); retrying", ["attempt": .int(Int64(attempt))])
+                    case .transport(let error): logger.warn("ResponseURL unreachable: \(error.message); retrying", ["attempt": .int(Int64(attempt))])
+                    }
+                }
+            ) { attempt throws(PutFailure) in
+                attempts = attempt
+                let answer: HTTPResponse
+                do throws(TransportError) {
+                    answer = try transport.send(put, timeoutMilliseconds: Int(max(1_000, min(deadline.remainingMilliseconds, 10_000))))
+                } catch {
+                    throw .transport(error)
+                }
+                guard (200..<300).contains(answer.status) else { throw .status(answer.status) }
+            }
+        } catch .status(let status) where status < 500 {
+            throw FunctionError(.function, "ResponseRejected", "the ResponseURL \(urlForLogs) refused the answer with HTTP \(status); it may have expired (pre-signed URLs last 2 hours)")
+        } catch .transport(let error) where !error.isRetryable {
+            throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(urlForLogs): \(error.message)")
+        } catch {
+            throw FunctionError(.function, "ResponseNotDelivered", "could not PUT the answer to \(urlForLogs) after \(attempts) attempts")
+        }
+        logger.info("custom resource answered", ["status": .string(response.Status.rawValue), "url": .string(urlForLogs)])
     }
 }

@@ -1,6 +1,6 @@
 import AWSClient
-import Glibc
 import Migrations
+import Retry
 
 /// The migration runner's SQLExecutor over the RDS Data API. Aurora Serverless answers
 /// DatabaseResumingException while it wakes up, and the Data API may be briefly unavailable: those
@@ -29,17 +29,12 @@ public struct DataAPIExecutor: SQLExecutor {
     public func rollback(_ transaction: String) throws { _ = try data.rollbackTransaction(transaction) }
 
     private func retrying<T>(_ call: () throws(AWSError) -> T) throws(AWSError) -> T {
-        var delay: Int64 = 1_000
-        while true {
-            do {
-                return try call()
-            } catch {
-                guard let code = error.code, Self.transient.contains(code), deadline.remainingMilliseconds > delay + 1_000 else { throw error }
-                usleep(UInt32(delay * 1_000))
-                delay = min(delay * 2, 10_000)
-            }
-        }
+        try Self.wakeUp.run(shouldRetry: { $0.code.map(Self.transient.contains) ?? false },
+                            mayWait: { deadline.remainingMilliseconds > Int64($0) + 1_000 }) { _ throws(AWSError) in try call() }
     }
+
+    /// 1 s, 2 s, 4 s … at most 10 s apart, for as long as the deadline allows.
+    static let wakeUp = Retry.doubling(from: 1_000, cap: 10_000)
 
     static func field(_ value: SQLValue) -> RDSData.Field {
         switch value {

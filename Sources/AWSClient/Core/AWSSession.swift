@@ -49,32 +49,28 @@ public final class AWSSession {
         let signer = SigV4Signer(service: service.signingName, region: region.name)
         let wirePath = endpoint.basePath + path
         let url = endpoint.url(path: path, query: URIEncoding.query(query))
-        var attempt = 0
-        while true {
-            attempt += 1
+        let policy = retryPolicy
+        return try policy.retry.run(
+            shouldRetry: policy.isRetryable,
+            mayWait: { Int64($0 + policy.minimumAttemptMilliseconds) < deadline.remainingMilliseconds }
+        ) { _ throws(AWSError) -> HTTPResponse in
             let remaining = deadline.remainingMilliseconds
-            let result: Result<HTTPResponse, AWSError>
-            if remaining < Int64(retryPolicy.minimumAttemptMilliseconds) {
-                result = .failure(.transport(service: service.name, operation: operation,
-                                             TransportError(.timeout, "the invocation's deadline leaves \(max(0, remaining)) ms, too little for another attempt")))
-            } else {
-                let signature = signer.sign(
-                    SigningRequest(method: method, host: endpoint.host, path: wirePath, query: query, headers: headers, body: body),
-                    credentials: credentials, at: clock())
-                let request = HTTPRequest(method: method, url: url, headers: headers + signature.headers, body: body)
-                do {
-                    let response = try httpTransport().send(request, timeoutMilliseconds: Int(remaining))
-                    if (200..<300).contains(response.status) { return response }
-                    result = .failure(.service(ErrorParser.parse(response, service: service, operation: operation)))
-                } catch {
-                    result = .failure(.transport(service: service.name, operation: operation, error))
-                }
+            guard remaining >= Int64(policy.minimumAttemptMilliseconds) else {
+                throw .transport(service: service.name, operation: operation,
+                                 TransportError(.timeout, "the invocation's deadline leaves \(max(0, remaining)) ms, too little for another attempt"))
             }
-            guard case .failure(let error) = result else { continue }
-            guard attempt < retryPolicy.maxAttempts, retryPolicy.isRetryable(error) else { throw error }
-            let delay = retryPolicy.delayMilliseconds(afterAttempt: attempt)
-            guard Int64(delay + retryPolicy.minimumAttemptMilliseconds) < deadline.remainingMilliseconds else { throw error }
-            if delay > 0 { usleep(UInt32(delay) * 1000) }
+            let signature = signer.sign(
+                SigningRequest(method: method, host: endpoint.host, path: wirePath, query: query, headers: headers, body: body),
+                credentials: credentials, at: clock())
+            let request = HTTPRequest(method: method, url: url, headers: headers + signature.headers, body: body)
+            let response: HTTPResponse
+            do throws(TransportError) {
+                response = try httpTransport().send(request, timeoutMilliseconds: Int(remaining))
+            } catch {
+                throw .transport(service: service.name, operation: operation, error)
+            }
+            guard (200..<300).contains(response.status) else { throw .service(ErrorParser.parse(response, service: service, operation: operation)) }
+            return response
         }
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Retry
 
 /// The SDKs' "standard" retry mode: up to 3 attempts, exponential backoff with full jitter
 /// (a random delay up to base × 2^(attempt−1), capped), on throttling, transient errors, 5xx and
@@ -37,5 +35,11 @@ public struct RetryPolicy: Sendable {
     public func delayMilliseconds(afterAttempt attempt: Int) -> Int {
         let ceiling = min(maxDelayMilliseconds, baseDelayMilliseconds << min(attempt - 1, 16))
         return Int.random(in: 0...max(0, ceiling))
+    }
+
+    /// This policy's schedule for the project's one retry loop.
+    var retry: Retry {
+        let policy = self
+        return Retry(maxAttempts: maxAttempts) { policy.delayMilliseconds(afterAttempt: $0) }
     }
 }
