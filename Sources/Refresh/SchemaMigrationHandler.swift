@@ -153,7 +153,7 @@ public struct SchemaMigrationHandler: Handler {
         let data = RDSData(session: session, deadline: dataDeadline, resourceARN: settings.clusterARN, secretARN: settings.secretARN,
                            database: settings.database)
         return try MigrationRunner(
-            executor: DataAPIExecutor(data: data, deadline: dataDeadline), dialect: settings.dialect, table: settings.table,
+            executor: DataAPIExecutor(data: data), dialect: settings.dialect, table: settings.table,
             baseline: settings.baseline, placeholders: settings.placeholders,
             mayContinue: { end - Clock.epochMilliseconds() > settings.marginMilliseconds }, clock: { Clock.epochMilliseconds() })
     }

@@ -50,8 +50,8 @@ public final class AWSSession {
         let wirePath = endpoint.basePath + path
         let url = endpoint.url(path: path, query: URIEncoding.query(query))
         let policy = retryPolicy
-        return try policy.retry.run(
-            shouldRetry: policy.isRetryable,
+        return try policy.retry(for: service).run(
+            shouldRetry: { policy.isRetryable($0, for: service) },
             mayWait: { Int64($0 + policy.minimumAttemptMilliseconds) < deadline.remainingMilliseconds }
         ) { _ throws(AWSError) -> HTTPResponse in
             let remaining = deadline.remainingMilliseconds

@@ -20,10 +20,11 @@ public struct RetryPolicy: Sendable {
     ]
     static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "InternalError", "ServiceUnavailable"]
 
-    public func isRetryable(_ error: AWSError) -> Bool {
+    public func isRetryable(_ error: AWSError, for descriptor: ServiceDescriptor? = nil) -> Bool {
         switch error {
         case .service(let service):
             return service.status >= 500 || Self.throttlingCodes.contains(service.code) || Self.transientCodes.contains(service.code)
+                || descriptor?.retryableCodes.contains(service.code) == true
         case .transport(_, _, let transport):
             return transport.isRetryable
         case .configuration, .malformedResponse:
@@ -37,9 +38,9 @@ public struct RetryPolicy: Sendable {
         return Int.random(in: 0...max(0, ceiling))
     }
 
-    /// This policy's schedule for the project's one retry loop.
-    var retry: Retry {
+    /// This policy's schedule for `service` in the project's one retry loop.
+    func retry(for service: ServiceDescriptor) -> Retry {
         let policy = self
-        return Retry(maxAttempts: maxAttempts) { policy.delayMilliseconds(afterAttempt: $0) }
+        return Retry(maxAttempts: service.maxAttempts ?? maxAttempts) { policy.delayMilliseconds(afterAttempt: $0) }
     }
 }

@@ -18,6 +18,23 @@ public struct ServiceDescriptor: Sendable {
     /// The `AWS_ENDPOINT_URL_<ID>` suffix.
     public let environmentID: String
     public let wireProtocol: WireProtocol
+    /// Error codes of this service worth another attempt, beyond every service's throttling and
+    /// transient ones (RetryPolicy).
+    public let retryableCodes: Set<String>
+    /// Attempts for this service when not the policy's: a service that wakes up keeps being tried
+    /// until the deadline.
+    public let maxAttempts: Int?
+
+    public init(name: String, endpointPrefix: String, signingName: String, environmentID: String, wireProtocol: WireProtocol,
+                retryableCodes: Set<String> = [], maxAttempts: Int? = nil) {
+        self.name = name
+        self.endpointPrefix = endpointPrefix
+        self.signingName = signingName
+        self.environmentID = environmentID
+        self.wireProtocol = wireProtocol
+        self.retryableCodes = retryableCodes
+        self.maxAttempts = maxAttempts
+    }
 
     public static let ssm = ServiceDescriptor(name: "SSM", endpointPrefix: "ssm", signingName: "ssm",
                                               environmentID: "SSM", wireProtocol: .json(targetPrefix: "AmazonSSM"))
@@ -31,8 +48,12 @@ public struct ServiceDescriptor: Sendable {
                                                          environmentID: "CLOUDFORMATION", wireProtocol: .query(version: "2010-05-15"))
     public static let sts = ServiceDescriptor(name: "STS", endpointPrefix: "sts", signingName: "sts",
                                               environmentID: "STS", wireProtocol: .query(version: "2011-06-15"))
+    /// Aurora Serverless answers DatabaseResumingException while it wakes (up to about 30 s), and
+    /// the Data API may be briefly unavailable: tried again until the deadline.
     public static let rdsData = ServiceDescriptor(name: "RDS Data", endpointPrefix: "rds-data", signingName: "rds-data",
-                                                  environmentID: "RDS_DATA", wireProtocol: .restJSON)
+                                                  environmentID: "RDS_DATA", wireProtocol: .restJSON,
+                                                  retryableCodes: ["DatabaseResumingException", "DatabaseUnavailableException", "ServiceUnavailableError"],
+                                                  maxAttempts: .max)
 
     public static let all: [ServiceDescriptor] = [.ssm, .rds, .codePipeline, .cloudFormation, .rdsData, .secretsManager, .sts]
 }
