@@ -14,11 +14,12 @@ let package = Package(
     targets: [
         .target(name: "HTTP1"),
         .target(name: "Retry"),
-        .target(name: "LambdaRuntime", dependencies: ["HTTP1", "Retry"]),
+        .target(name: "DateCodec"),
+        .target(name: "LambdaRuntime", dependencies: ["HTTP1", "Retry", "DateCodec"]),
         .target(name: "CCurl"),
         .target(name: "GlibcCompat"),
         .target(name: "Digests"),
-        .target(name: "AWSClient", dependencies: ["CCurl", "Digests", "Retry"]),
+        .target(name: "AWSClient", dependencies: ["CCurl", "Digests", "Retry", "DateCodec"]),
         .target(name: "Migrations", dependencies: ["Digests"]),
         .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations", "Retry"]),
         .executableTarget(
@@ -36,6 +37,7 @@ let package = Package(
         .executableTarget(name: "SplitBench", dependencies: ["Migrations"], path: "tools/SplitBench"),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"]),
         .testTarget(name: "RetryTests", dependencies: ["Retry"]),
+        .testTarget(name: "DateCodecTests", dependencies: ["DateCodec"]),
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),

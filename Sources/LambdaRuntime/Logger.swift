@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import DateCodec
 
 /// A value in a log line's fields, typed so JSON lines keep numbers and booleans as such.
 public enum LogValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
@@ -119,7 +120,7 @@ public struct Logger: Sendable {
     }
 
     func render(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue>, at ms: Int64) -> [UInt8] {
-        let timestamp = Clock.rfc3339(epochMilliseconds: ms)
+        let timestamp = UTCTime(epochMilliseconds: ms).rfc3339
         switch format {
         case .json:
             var json = JSONText()

@@ -98,12 +98,6 @@ import Testing
 }
 
 @Suite struct ConfigurationTests {
-    @Test func timestamps() {
-        #expect(Timestamp.epochMilliseconds("2026-11-01T02:00:07.123Z") == 1_793_498_407_123)
-        #expect(Timestamp.epochMilliseconds("2026-11-01T04:00:07+02:00") == 1_793_498_407_000)
-        #expect(Timestamp.epochMilliseconds("not a date") == nil)
-    }
-
     @Test func endpointOrder() throws {
         let region = Region("eu-west-1")
         let specific = Environment(["AWS_ENDPOINT_URL_SSM": "http://127.0.0.1:5000/", "AWS_ENDPOINT_URL": "https://all.example"])

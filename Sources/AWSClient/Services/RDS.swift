@@ -1,3 +1,5 @@
+import DateCodec
+
 /// RDS: snapshots, instances and clusters, read-only. Each list follows `Marker` to the end.
 public struct RDS {
     let wire: QueryProtocol
@@ -93,7 +95,7 @@ public struct RDS {
             return Snapshot(identifier: e[kind.identifierKey] ?? "", arn: e[kind.arnKey] ?? "", sourceIdentifier: e[kind.sourceParameter] ?? "",
                             isCluster: kind.isCluster, status: e["Status"] ?? "", type: e["SnapshotType"] ?? "", engine: e["Engine"] ?? "",
                             engineVersion: e["EngineVersion"] ?? "", createTime: created,
-                            createTimeEpochMilliseconds: Timestamp.epochMilliseconds(created),
+                            createTimeEpochMilliseconds: UTCTime(iso8601: created)?.epochMilliseconds,
                             encrypted: e[kind.encryptedKey] == "true", kmsKeyID: nonEmpty(e["KmsKeyId"]),
                             masterUsername: nonEmpty(e["MasterUsername"]))
         } ?? []

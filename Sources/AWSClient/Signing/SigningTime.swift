@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DateCodec
 
 /// The instant a request is signed, in SigV4's two spellings.
 public struct SigningTime: Sendable, Equatable {
@@ -14,15 +15,7 @@ public struct SigningTime: Sendable, Equatable {
     }
 
     public init(epochSeconds: Int) {
-        var seconds = time_t(epochSeconds)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        amzDate = pad(parts.tm_year + 1900, 4) + pad(parts.tm_mon + 1, 2) + pad(parts.tm_mday, 2) + "T"
-            + pad(parts.tm_hour, 2) + pad(parts.tm_min, 2) + pad(parts.tm_sec, 2) + "Z"
+        amzDate = UTCTime(epochMilliseconds: Int64(epochSeconds) * 1000).basic
     }
 
     public static func now() -> SigningTime {
