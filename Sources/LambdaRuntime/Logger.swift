@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import DateCodec
+import Basics
 
 /// A value in a log line's fields, typed so JSON lines keep numbers and booleans as such.
 public enum LogValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,

@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 import HTTP1
-import Retry
+import Basics
 
 /// The Runtime API over one kept-alive HTTP/1.1 connection on a plain socket: on loopback this is
 /// several times faster than any general HTTP client (BENCHMARKS.md).

@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 
 /// The migrations of one directory, in the order they apply (golang-migrate's "source" side: it
@@ -56,25 +57,12 @@ public struct MigrationSet: Sendable {
             let path = directory + "/" + name
             var status = stat()
             guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }
-            files.append((name, try Self.read(path)))
+            do {
+                files.append((name, try FileContents.read(path)))
+            } catch {
+                throw .unreadableFile(path: path, reason: error.reason)
+            }
         }
         try self.init(files: files, naming: naming)
-    }
-
-    private static func read(_ path: String) throws(MigrationSetError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .unreadableFile(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
-            }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-        }
     }
 }

@@ -1,6 +1,6 @@
 import AWSClient
 import LambdaRuntime
-import Retry
+import Basics
 
 /// PUTs the answer to the pre-signed ResponseURL: an empty Content-Type (the URL was signed
 /// without one), retried on 5xx and connection errors until the deadline.

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AWSClient
+import Basics
 import FoundationEssentials
 import LambdaRuntime
 
@@ -214,7 +215,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
     private func templateFile(_ settings: Settings, creating stackName: String?) throws -> String {
         let directory = FunctionEnvironment.variable("LAMBDA_TASK_ROOT") ?? FileManager.default.currentDirectoryPath
         let path = settings.stackTemplate ?? directory + "/templates/staging-db.yml"
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
+        guard let data = try? FileContents.read(path), !data.isEmpty else {
             let why = stackName.map { "stack \($0) must be created, and " } ?? ""
             throw FunctionError(.function, "InvalidConfiguration", "\(why)the stack template \(path) cannot be read; ship it beside the binary or set STACK_TEMPLATE, e.g. STACK_TEMPLATE=/var/task/templates/staging-db.yml")
         }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Basics
 import LambdaRuntime
 
 /// Where a setting's value comes from, strongest first: the event's `config` object, the
@@ -38,9 +39,12 @@ enum ConfigFile {
     static func load() throws -> [String: String] {
         let directory = FunctionEnvironment.variable("LAMBDA_TASK_ROOT") ?? executableDirectory()
         let path = directory + "/config.json"
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FunctionError(.runtime, "InvalidConfiguration", "\(path) exists but cannot be read")
+        let data: Data
+        do {
+            data = Data(try FileContents.read(path))
+        } catch {
+            if error.isMissing { return [:] }
+            throw FunctionError(.runtime, "InvalidConfiguration", "\(path) exists but cannot be read: \(error.reason)")
         }
         let values: [String: String]
         do {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Basics
 import LambdaRuntime
 
 /// `bootstrap` outside Lambda: a tool that runs the same handlers in-process.
@@ -48,12 +49,15 @@ enum CLI {
         let event: [UInt8]
         switch eventSource {
         case nil: event = Array("{}".utf8)
-        case "-": event = readAll(from: 0)
+        case "-":
+            guard let input = try? FileContents.read(descriptor: 0) else { return usageError("cannot read the event from standard input") }
+            event = input
         case let path?:
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return usageError("cannot read event file '\(path)': \(String(cString: strerror(errno)))") }
-            defer { close(fd) }
-            event = readAll(from: fd)
+            do {
+                event = try FileContents.read(path)
+            } catch {
+                return usageError("cannot read event file '\(path)': \(error.reason)")
+            }
         }
         let logger = Logger.fromEnvironment()
         let result: Result<[UInt8], ErrorReport>
@@ -128,17 +132,6 @@ enum CLI {
     private static func usageError(_ message: String) -> Int32 {
         write(Array(("bootstrap: " + message + "\n").utf8), to: 2)
         return 2
-    }
-
-    private static func readAll(from fd: Int32) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
     }
 
     static func write(_ bytes: [UInt8], to fd: Int32) {

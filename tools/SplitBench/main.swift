@@ -1,3 +1,4 @@
+import Basics
 import FoundationEssentials
 import Migrations
 
@@ -17,7 +18,7 @@ let arguments = CommandLine.arguments
 /// `split-bench --statements DIALECT FILE`: the statements as JSON lines {"line", "text"}, for the
 /// differential test against psql and the mariadb client; a refusal is {"error"}.
 if arguments.count == 4, arguments[1] == "--statements", let dialect = SQLDialect(rawValue: arguments[2]),
-   let data = FileManager.default.contents(atPath: arguments[3]) {
+   let data = try? FileContents.read(arguments[3]) {
     let encoder = JSONEncoder()
     struct Line: Encodable {
         let line: Int
@@ -33,7 +34,7 @@ if arguments.count == 4, arguments[1] == "--statements", let dialect = SQLDialec
     exit(0)
 }
 guard arguments.count == 4, let dialect = SQLDialect(rawValue: arguments[1]), let seconds = Double(arguments[3]), seconds > 0,
-      let data = FileManager.default.contents(atPath: arguments[2]) else {
+      let data = try? FileContents.read(arguments[2]) else {
     complain("usage: split-bench postgres|mysql FILE SECONDS")
     exit(2)
 }

@@ -1,4 +1,4 @@
-import Retry
+import Basics
 
 /// The SDKs' "standard" retry mode: up to 3 attempts, exponential backoff with full jitter
 /// (a random delay up to base × 2^(attempt−1), capped), on throttling, transient errors, 5xx and

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Basics
 
 /// The INI files of the AWS CLI and SDKs (`~/.aws/credentials`, `~/.aws/config`): sections of
 /// `key = value`, `#` and `;` comments. In the config file, sections other than `default` are
@@ -31,16 +32,7 @@ struct SharedConfigFile {
     }
 
     private static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        (try? FileContents.read(path)).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

@@ -1,4 +1,4 @@
-import DateCodec
+import Basics
 
 /// RDS: snapshots, instances and clusters, read-only. Each list follows `Marker` to the end.
 public struct RDS {

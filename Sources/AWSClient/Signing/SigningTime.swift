@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import DateCodec
+import Basics
 
 /// The instant a request is signed, in SigV4's two spellings.
 public struct SigningTime: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Retry
+import Basics
 import Testing
 
 @Suite struct RetryTests {

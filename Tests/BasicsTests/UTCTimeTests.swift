@@ -1,4 +1,4 @@
-import DateCodec
+import Basics
 import Testing
 
 @Suite struct UTCTimeTests {
