@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// Wall and monotonic time without Foundation's Date, which costs start-up time for no gain here.

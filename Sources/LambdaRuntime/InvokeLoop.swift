@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// The runtime: init, then next → handle → response/error, forever (README: How the runtime behaves).

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// Lambda sends SIGTERM before shutting a sandbox down (only when an extension is registered).

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
 #endif
 
 /// Keeps `_X_AMZN_TRACE_ID` equal to the current invocation's trace header without growing memory.
