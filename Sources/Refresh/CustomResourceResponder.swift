@@ -23,7 +23,7 @@ public struct CustomResourceResponder {
         do {
             transport = try session.httpTransport()
         } catch {
-            throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(urlForLogs): \(error.message)")
+            throw RefreshError.responseNotDelivered(url: urlForLogs, reason: error.message)
         }
         let put = HTTPRequest(method: "PUT", url: responseURL,
                               headers: [("Content-Type", "")], body: body)  // the transport adds Content-Length
@@ -58,11 +58,11 @@ public struct CustomResourceResponder {
                 guard (200..<300).contains(answer.status) else { throw .status(answer.status) }
             }
         } catch .status(let status) where status < 500 {
-            throw FunctionError(.function, "ResponseRejected", "the ResponseURL \(urlForLogs) refused the answer with HTTP \(status); it may have expired (pre-signed URLs last 2 hours)")
+            throw RefreshError.responseRejected(url: urlForLogs, status: status)
         } catch .transport(let error) where !error.isRetryable {
-            throw FunctionError(.function, "ResponseNotDelivered", "cannot send the answer to \(urlForLogs): \(error.message)")
+            throw RefreshError.responseNotDelivered(url: urlForLogs, reason: error.message)
         } catch {
-            throw FunctionError(.function, "ResponseNotDelivered", "could not PUT the answer to \(urlForLogs) after \(attempts) attempts")
+            throw RefreshError.responseNotDeliveredAfter(url: urlForLogs, attempts: attempts)
         }
         logger.info("custom resource answered", ["status": .string(response.Status.rawValue), "url": .string(urlForLogs)])
     }

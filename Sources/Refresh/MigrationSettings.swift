@@ -48,15 +48,15 @@ public struct MigrationSettings: Sendable, Equatable {
         return Environment.process().values.filter { names.contains($0.key) || $0.key.hasPrefix(placeholderPrefix) }
     }
 
-    public init(environment: [String: String], properties: [String: String] = [:], placeholders: [String: String] = [:]) throws(FunctionError) {
+    public init(environment: [String: String], properties: [String: String] = [:], placeholders: [String: String] = [:]) throws(RefreshError) {
         func value(_ setting: Setting) -> String? {
             if let text = properties[setting.property], !text.isEmpty { return text }
             if let text = environment[setting.env], !text.isEmpty { return text }
             return nil
         }
-        func required(_ setting: Setting) throws(FunctionError) -> String {
+        func required(_ setting: Setting) throws(RefreshError) -> String {
             guard let text = value(setting) else {
-                throw FunctionError(.function, "InvalidConfiguration", "\(setting.env) (or the custom resource's \(setting.property)) is not set: the \(setting.meaning)")
+                throw RefreshError.invalidConfiguration( "\(setting.env) (or the custom resource's \(setting.property)) is not set: the \(setting.meaning)")
             }
             return text
         }
@@ -68,26 +68,26 @@ public struct MigrationSettings: Sendable, Equatable {
         case "postgres", "postgresql", "aurora-postgresql": dialect = .postgres
         case "mysql", "mariadb", "aurora-mysql": dialect = .mysql
         default:
-            throw FunctionError(.function, "InvalidConfiguration", "DB_ENGINE (Engine) is '\(engine)'; use postgres or mysql")
+            throw RefreshError.invalidConfiguration( "DB_ENGINE (Engine) is '\(engine)'; use postgres or mysql")
         }
         directory = value(Self.directorySetting) ?? Self.defaultDirectory()
         table = value(Self.tableSetting)
         let margin = value(Self.marginSetting) ?? "10"
         guard let seconds = Int64(margin), seconds >= 0, seconds < 900 else {
-            throw FunctionError(.function, "InvalidConfiguration", "MIGRATION_DEADLINE_MARGIN_SECONDS is '\(margin)'; use whole seconds, e.g. 10")
+            throw RefreshError.invalidConfiguration( "MIGRATION_DEADLINE_MARGIN_SECONDS is '\(margin)'; use whole seconds, e.g. 10")
         }
         marginMilliseconds = seconds * 1_000
         let namingText = value(Self.namingSetting) ?? MigrationNaming.flyway.rawValue
         guard let naming = MigrationNaming(rawValue: namingText.lowercased()) else {
-            throw FunctionError(.function, "InvalidConfiguration", "MIGRATION_NAMING (MigrationNaming) is \(QuotedInput.quote(namingText)); use flyway or plain")
+            throw RefreshError.invalidConfiguration( "MIGRATION_NAMING (MigrationNaming) is \(QuotedInput.quote(namingText)); use flyway or plain")
         }
         self.naming = naming
         if let text = value(Self.baselineSetting) {
             guard let version = MigrationVersion(Substring(text.hasPrefix("V") ? String(text.dropFirst()) : text)) else {
-                throw FunctionError(.function, "InvalidConfiguration", "MIGRATIONS_BASELINE_VERSION (BaselineVersion) is \(QuotedInput.quote(text)); use a version such as 5 or 1.2")
+                throw RefreshError.invalidConfiguration( "MIGRATIONS_BASELINE_VERSION (BaselineVersion) is \(QuotedInput.quote(text)); use a version such as 5 or 1.2")
             }
             guard naming == .flyway else {
-                throw FunctionError(.function, "InvalidConfiguration", "MIGRATIONS_BASELINE_VERSION (BaselineVersion) needs versioned files; plain naming has no versions")
+                throw RefreshError.invalidConfiguration( "MIGRATIONS_BASELINE_VERSION (BaselineVersion) needs versioned files; plain naming has no versions")
             }
             baseline = version
         } else {
@@ -101,7 +101,7 @@ public struct MigrationSettings: Sendable, Equatable {
         do {
             self.placeholders = try Placeholders(values)
         } catch {
-            throw FunctionError(.function, "InvalidConfiguration", "Placeholders: \(error)")
+            throw RefreshError.invalidConfiguration( "Placeholders: \(error)")
         }
     }
 

@@ -3,7 +3,7 @@ import LambdaRuntime
 /// Refuses any configuration in which a write could land on production: a stack, parameter path,
 /// pipeline or staging identifier named like the source database. RDS identifiers ignore case.
 enum ProductionGuard {
-    static func check(_ settings: Settings) throws(FunctionError) {
+    static func check(_ settings: Settings) throws(RefreshError) {
         let source = settings.source.identifier.lowercased()
         let sourceName = settings.source.identifier
         var targets: [(String, String?)] = [
@@ -19,8 +19,7 @@ enum ProductionGuard {
             let suggestion = name == "PARAMETER_PREFIX"
                 ? "/" + settings.parameterPrefix.split(separator: "/").map { $0.lowercased() == source ? "staging-\($0)" : String($0) }.joined(separator: "/")
                 : "staging-\(sourceName)"
-            throw FunctionError(.function, "ProductionGuard",
-                                "\(name) names the production database '\(sourceName)'; this function writes to what \(name) names, so it must be a staging resource, e.g. \(name)=\(suggestion)")
+            throw .productionGuard(setting: name, source: sourceName, suggestion: suggestion)
         }
     }
 }

@@ -67,8 +67,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             snapshot = SnapshotSelection.reference(to: checked)
         } else {
             guard let latest = try ssm.getParameter(name: settings.latestParameter) else {
-                throw FunctionError(.function, "NoLatestSnapshot",
-                                    "\(settings.latestParameter) does not exist yet: run update-latest-snapshot-id first, or name a snapshot with {\"snapshot\": \"…\"}")
+                throw RefreshError.noLatestSnapshot(parameter: settings.latestParameter)
             }
             snapshot = latest.Value
         }
@@ -177,11 +176,10 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
     /// The manual override must name one of the source's snapshots, and it must be available.
     private func checkedOverride(_ requested: String, settings: Settings, deadline: Deadline) throws -> RDS.Snapshot {
         guard let found = try sourceSnapshot(named: requested, settings: settings, deadline: deadline) else {
-            throw FunctionError(.function, "SnapshotNotFound",
-                                "snapshot \(QuotedInput.quote(requested)) is not one of \(settings.source.identifier)'s snapshots visible to this account; name one by identifier, or by ARN when shared")
+            throw RefreshError.snapshotNotFound(snapshot: requested, source: settings.source.identifier)
         }
         guard found.status == "available" else {
-            throw FunctionError(.function, "SnapshotNotAvailable", "snapshot \(QuotedInput.quote(requested)) is \(found.status), not available; wait for it or name another")
+            throw RefreshError.snapshotNotAvailable(snapshot: requested, status: found.status)
         }
         return found
     }
@@ -190,12 +188,10 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
     /// then fail the migration and roll the refresh back. Refused before anything is written.
     private func checkDataAPI(_ found: RDS.Snapshot?, named snapshot: String, settings: Settings) throws {
         guard let found else {
-            throw FunctionError(.function, "SnapshotNotFound",
-                                "snapshot \(QuotedInput.quote(snapshot)) is not one of \(settings.source.identifier)'s snapshots visible to this account, so its engine version cannot be checked for the RDS Data API; nothing was changed")
+            throw RefreshError.snapshotUncheckable(snapshot: snapshot, source: settings.source.identifier)
         }
         if let problem = DataAPISupport.problem(engine: found.engine, version: found.engineVersion) {
-            throw FunctionError(.function, "DataAPIUnsupported",
-                                "snapshot \(found.identifier) cannot run the migrations: \(problem). Upgrade production's engine version, or turn migrations off (SchemaMigrations false, MIGRATIONS_ENABLED=false); nothing was changed")
+            throw RefreshError.dataAPIUnsupported(snapshot: found.identifier, problem: problem)
         }
     }
 
@@ -207,7 +203,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             try ProductionGuard.check(checked)
             return stored.Value
         }
-        throw FunctionError(.function, "InvalidConfiguration",
+        throw RefreshError.invalidConfiguration(
                             "no pipeline to start: set PIPELINE_NAME (e.g. PIPELINE_NAME=staging-db-deploy) or the SSM parameter \(settings.pipelineNameParameter)")
     }
 
@@ -217,7 +213,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         let path = settings.stackTemplate ?? directory + "/templates/staging-db.yml"
         guard let data = try? FileContents.read(path), !data.isEmpty else {
             let why = stackName.map { "stack \($0) must be created, and " } ?? ""
-            throw FunctionError(.function, "InvalidConfiguration", "\(why)the stack template \(path) cannot be read; ship it beside the binary or set STACK_TEMPLATE, e.g. STACK_TEMPLATE=/var/task/templates/staging-db.yml")
+            throw RefreshError.invalidConfiguration("\(why)the stack template \(path) cannot be read; ship it beside the binary or set STACK_TEMPLATE, e.g. STACK_TEMPLATE=/var/task/templates/staging-db.yml")
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -229,10 +225,10 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         let status = stack.status
         if status == "ROLLBACK_COMPLETE" { return .recreate(templateBody: try templateFile(settings, creating: name)) }
         if status.hasSuffix("_IN_PROGRESS") {
-            throw FunctionError(.function, "StackBusy", "stack \(name) is \(status); nothing was changed. Run again once CloudFormation has finished")
+            throw RefreshError.stackBusy(stack: name, status: status)
         }
         if status.hasSuffix("_FAILED") {
-            throw FunctionError(.function, "StackFailed", "stack \(name) is \(status)\(stack.statusReason.map { " (\($0))" } ?? ""); fix or delete it in CloudFormation, then run again")
+            throw RefreshError.stackFailed(stack: name, status: status, reason: stack.statusReason)
         }
         return .update(settings.stackTemplate == nil ? .previous : .body(try templateFile(settings, creating: nil)))
     }
@@ -241,7 +237,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
     private func waitUntilGone(_ name: String, _ cloudFormation: CloudFormation, context: Context) throws {
         while let stack = try cloudFormation.describeStack(name: name), stack.status != "DELETE_COMPLETE" {
             guard context.remainingMilliseconds > 10_000 else {
-                throw FunctionError(.function, "StackBusy", "stack \(name) (ROLLBACK_COMPLETE) is being deleted; the next run creates it anew")
+                throw RefreshError.stackBeingReplaced(stack: name)
             }
             usleep(2_000_000)
         }

@@ -64,7 +64,7 @@ public struct SchemaMigrationHandler: Handler {
     private func answer(_ request: CustomResourceRequest, context: Context) throws -> [UInt8] {
         let properties = (request.ResourceProperties ?? [:]).mapValues(\.text)
         let placeholders = request.ResourceProperties?["Placeholders"]?.object ?? [:]
-        let settings = Result { () throws(FunctionError) in
+        let settings = Result { () throws(RefreshError) in
             try MigrationSettings(environment: environment, properties: properties, placeholders: placeholders)
         }
         let physicalID = request.PhysicalResourceId

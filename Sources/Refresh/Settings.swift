@@ -66,10 +66,10 @@ public struct Settings: Sendable, Equatable {
 
     /// Reads and checks every setting. Errors name the setting, where its value came from and an
     /// example of a good one.
-    public init(_ source: SettingsSource) throws(FunctionError) {
-        func bad(_ name: String, _ problem: String, example: String) -> FunctionError {
+    public init(_ source: SettingsSource) throws(RefreshError) {
+        func bad(_ name: String, _ problem: String, example: String) -> RefreshError {
             let origin = source.value(name).map { " (from \($0.from))" } ?? ""
-            return FunctionError(.function, "InvalidConfiguration", "\(name)\(origin) \(problem); for example \(name)=\(example)")
+            return RefreshError.invalidConfiguration( "\(name)\(origin) \(problem); for example \(name)=\(example)")
         }
         let cluster = source.value("SOURCE_DB_CLUSTER_IDENTIFIER")?.value
         let instance = source.value("SOURCE_DB_INSTANCE_IDENTIFIER")?.value
@@ -77,10 +77,10 @@ public struct Settings: Sendable, Equatable {
         case (let id?, nil): self.source = .cluster(id)
         case (nil, let id?): self.source = .instance(id)
         case (nil, nil):
-            throw FunctionError(.function, "InvalidConfiguration",
+            throw RefreshError.invalidConfiguration(
                                 "set SOURCE_DB_CLUSTER_IDENTIFIER (Aurora) or SOURCE_DB_INSTANCE_IDENTIFIER (RDS) to the production database, e.g. SOURCE_DB_CLUSTER_IDENTIFIER=prod-cluster")
         case (_?, _?):
-            throw FunctionError(.function, "InvalidConfiguration",
+            throw RefreshError.invalidConfiguration(
                                 "set only one of SOURCE_DB_CLUSTER_IDENTIFIER and SOURCE_DB_INSTANCE_IDENTIFIER, not both")
         }
         guard Self.isIdentifier(self.source.identifier) else {
@@ -147,9 +147,9 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// restore-from-snapshot's target in stack mode (the default): only that handler needs it.
-    public func requiredStackName() throws(FunctionError) -> String {
+    public func requiredStackName() throws(RefreshError) -> String {
         guard let stackName else {
-            throw FunctionError(.function, "InvalidConfiguration",
+            throw RefreshError.invalidConfiguration(
                                 "RESTORE_MODE=stack (the default) needs STACK_NAME, the staging database's stack, e.g. STACK_NAME=staging-db; or set RESTORE_MODE=pipeline")
         }
         return stackName

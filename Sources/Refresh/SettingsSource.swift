@@ -44,19 +44,17 @@ enum ConfigFile {
             data = Data(try FileContents.read(path))
         } catch {
             if error.isMissing { return [:] }
-            throw FunctionError(.runtime, "InvalidConfiguration", "\(path) exists but cannot be read: \(error.reason)")
+            throw RefreshError.invalidConfiguration("\(path) exists but cannot be read: \(error.reason)", atInit: true)
         }
         let values: [String: String]
         do {
             values = try JSONDecoder().decode([String: String].self, from: data)
         } catch {
-            throw FunctionError(.runtime, "InvalidConfiguration",
-                                "\(path) must be a JSON object of setting names to strings, e.g. {\"PARAMETER_PREFIX\": \"/staging-refresh\"}")
+            throw RefreshError.invalidConfiguration("\(path) must be a JSON object of setting names to strings, e.g. {\"PARAMETER_PREFIX\": \"/staging-refresh\"}", atInit: true)
         }
         // As in an event's config: a misspelt name would otherwise be ignored without a word.
         if let unknown = values.keys.sorted().first(where: { !Settings.names.contains($0) }) {
-            throw FunctionError(.runtime, "InvalidConfiguration",
-                                "\(path) has an unknown setting \(QuotedInput.quote(unknown)); the settings are \(Settings.names.joined(separator: ", "))")
+            throw RefreshError.invalidConfiguration("\(path) has an unknown setting \(QuotedInput.quote(unknown)); the settings are \(Settings.names.joined(separator: ", "))", atInit: true)
         }
         return values
     }

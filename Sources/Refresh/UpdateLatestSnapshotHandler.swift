@@ -39,7 +39,7 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
         let snapshots = try SnapshotCatalog(rds: RDS(session: session, deadline: deadline)).snapshots(for: settings)
         let selection = SnapshotSelection(snapshots, settings: settings)
         guard let chosen = selection.chosen else {
-            throw FunctionError(.function, "NoUsableSnapshot", selection.explanation(for: settings))
+            throw RefreshError.noUsableSnapshot(explanation: selection.explanation(for: settings))
         }
         let value = SnapshotSelection.reference(to: chosen)
         let previous = try ssm.getParameter(name: settings.latestParameter)

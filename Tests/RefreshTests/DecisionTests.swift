@@ -161,3 +161,21 @@ import Testing
         #expect(StackParameters.generation(of: "abc") == "ba7816bf8f01")
     }
 }
+
+@Suite struct RefreshErrorTests {
+    @Test func typesAreWhatLambdaAndTheFailureTopicShow() {
+        #expect(RefreshError.invalidConfiguration("x").errorType == "Function.InvalidConfiguration")
+        #expect(RefreshError.invalidConfiguration("x", atInit: true).errorType == "Runtime.InvalidConfiguration")
+        #expect(RefreshError.stackBeingReplaced(stack: "s").errorType == RefreshError.stackBusy(stack: "s", status: "UPDATE_IN_PROGRESS").errorType)
+        #expect(RefreshError.snapshotUncheckable(snapshot: "a", source: "p").errorType == "Function.SnapshotNotFound")
+        #expect(ErrorReport(RefreshError.noLatestSnapshot(parameter: "/p/latest-snapshot-id")).errorType == "Function.NoLatestSnapshot")
+    }
+
+    @Test func messagesSayWhatToDo() {
+        #expect(RefreshError.stackFailed(stack: "s", status: "UPDATE_ROLLBACK_FAILED", reason: "The following resource(s) failed").errorMessage
+                == "stack s is UPDATE_ROLLBACK_FAILED (The following resource(s) failed); fix or delete it in CloudFormation, then run again")
+        #expect(RefreshError.stackFailed(stack: "s", status: "CREATE_FAILED", reason: nil).errorMessage
+                == "stack s is CREATE_FAILED; fix or delete it in CloudFormation, then run again")
+        #expect(RefreshError.snapshotNotAvailable(snapshot: "it's", status: "creating").errorMessage.hasPrefix("snapshot 'it's' is creating, not available"))
+    }
+}

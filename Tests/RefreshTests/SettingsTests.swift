@@ -3,7 +3,7 @@ import Testing
 import LambdaRuntime
 
 @Suite struct SettingsTests {
-    private func settings(_ values: [String: String]) throws(FunctionError) -> Settings {
+    private func settings(_ values: [String: String]) throws(RefreshError) -> Settings {
         try Settings(SettingsSource(environment: ["SOURCE_DB_CLUSTER_IDENTIFIER": "prod-db", "STACK_NAME": "staging-db"].merging(values) { $1 }))
     }
 
