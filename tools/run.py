@@ -17,7 +17,7 @@ import pathlib
 import sys
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Tests" / "support"))
 
 from harness.aws_fixtures import custom_resource_responses  # noqa: E402
 from harness.data_api import DataAPIServer  # noqa: E402

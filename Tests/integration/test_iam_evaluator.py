@@ -1,9 +1,9 @@
-"""The policy evaluator (tools/iam/evaluator.py) held to AWS's documented examples and rules, so the
+"""The policy evaluator (Tests/support/iam/evaluator.py) held to AWS's documented examples and rules, so the
 template's scoping can be tested with it."""
 import sys
 import pathlib
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools" / "iam"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support" / "iam"))
 import evaluator  # noqa: E402
 from evaluator import ALLOW, DENY, IMPLICIT_DENY, decide, tag_context  # noqa: E402
 

@@ -128,7 +128,7 @@ def test_restore_in_stack_mode_calls_only_what_its_policy_allows(moto, tmp_path)
 
 
 def test_restore_with_the_service_role_passes_it_and_is_allowed_only_with_it(moto, tmp_path):
-    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools" / "iam"))
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support" / "iam"))
     from evaluator import ALLOW, decide
 
     role = moto.client("iam").create_role(RoleName="iam-staging-StackUpdateRole", AssumeRolePolicyDocument=json.dumps({

@@ -1,5 +1,5 @@
 """Who may change or delete which database: template.yml's policies and `bootstrap iam-policy`'s, resolved
-for sample stacks and decided by the IAM evaluator (tools/iam/evaluator.py, AWS's documented semantics).
+for sample stacks and decided by the IAM evaluator (Tests/support/iam/evaluator.py, AWS's documented semantics).
 restore-from-snapshot's own role may change no database at all: it may only update its stack with
 StackUpdateRole, CloudFormation's service role. With that role, the staging database this stack created may
 be replaced; production's cluster and each of its instances, another stack's database, and a database
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools" / "iam"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support" / "iam"))
 import evaluator  # noqa: E402
 from evaluator import ALLOW, DENY, decide, tag_context  # noqa: E402
 from test_templates import ACCOUNT, SAMPLE_STACKS, Stack, load, stack_id, TEMPLATE  # noqa: E402

@@ -1,4 +1,4 @@
-"""The moto_server peer (tools/harness/moto_peer.py): signature checks on, a second account, and the
+"""The moto_server peer (Tests/support/harness/moto_peer.py): signature checks on, a second account, and the
 extensions in moto_extensions.py, all through boto3."""
 import re
 import subprocess

@@ -1,5 +1,5 @@
 """Our SigV4 signer against botocore's SigV4Auth, byte for byte, on 2,000 generated requests
-(tools/harness/sigv4_vectors.py documents the rules and the coverage)."""
+(Tests/support/harness/sigv4_vectors.py documents the rules and the coverage)."""
 import json
 import subprocess
 

@@ -1,4 +1,4 @@
-"""update-latest-snapshot-id over ~180 snapshots in two moto accounts (tools/harness/snapshot_fixtures.py),
+"""update-latest-snapshot-id over ~180 snapshots in two moto accounts (Tests/support/harness/snapshot_fixtures.py),
 through the real Runtime API loop: its choice equals expected_choice's, worked out independently with
 boto3, and boto3 reads back the SSM value it wrote. moto pages the lists (moto_extensions.py), so the
 handler must follow Marker to find the winners, which sit on the last pages."""

@@ -1,4 +1,4 @@
-"""The snapshot scenario (tools/harness/snapshot_fixtures.py) and the control call it relies on
+"""The snapshot scenario (Tests/support/harness/snapshot_fixtures.py) and the control call it relies on
 (moto_extensions.py): the snapshots look as designed through boto3, and expected_choice picks the winners
 designed for each setting. The winners are written out here, not derived, so that the design and
 expected_choice check each other."""

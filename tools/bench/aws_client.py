@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "Tests" / "support"))
 
 from harness import sigv4_vectors  # noqa: E402
 from harness.moto_peer import MotoServer  # noqa: E402

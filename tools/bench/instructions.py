@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "Tests" / "support"))
 
 from harness.runtime_api import Runtime, RuntimeEmulator  # noqa: E402
 

@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.request
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "Tests" / "support"))
 
 from harness.data_api import DataAPIServer, migrate_directly  # noqa: E402
 from harness.postgres_peer import PostgresServer  # noqa: E402

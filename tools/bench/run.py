@@ -151,7 +151,7 @@ Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; `mak
 
 "refused": a psql meta-command in mid-line (`\\gset`, `\\;`), which the splitter refuses by design; "psql variable":
 psql substituted one of its own variables. Every other file must be identical (DELIBERATE in
-`tools/harness/splitter_differential.py` lists what is normalized and why).
+`Tests/support/harness/splitter_differential.py` lists what is normalized and why).
 <!-- differential-bench:end -->"""
     replace_section("differential-bench", section)
     print(section)

@@ -14,7 +14,7 @@ import tarfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "Tests" / "support"))
 
 from harness.postgres_peer import BIN  # noqa: E402
 from harness.splitter_differential import compare, without_psql_lines  # noqa: E402

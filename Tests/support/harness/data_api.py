@@ -1,4 +1,4 @@
-"""The Data API emulator (tools/data_api/emulator.py) as a test peer, over PostgresServer and
+"""The Data API emulator (Tests/support/data_api/emulator.py) as a test peer, over PostgresServer and
 MariaDBServer: started on a free loopback port, stopped on exit."""
 import json
 import pathlib

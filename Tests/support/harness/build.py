@@ -2,7 +2,7 @@
 import os
 import pathlib
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 
 def binary(name: str) -> pathlib.Path:

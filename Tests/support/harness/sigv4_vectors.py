@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 r"""SigV4 differential test vectors: botocore's SigV4Auth is the oracle for our Swift signer.
 
-    python3 tools/harness/sigv4_vectors.py [--count N] [--seed S] [--stats] > vectors.jsonl
+    python3 Tests/support/harness/sigv4_vectors.py [--count N] [--seed S] [--stats] > vectors.jsonl
 
 `generate(count, seed)` builds `count` deterministic requests (random.Random(seed)) and signs each
 with botocore.auth.SigV4Auth (botocore 1.43.11, the non-S3 signer) under a frozen clock. Every

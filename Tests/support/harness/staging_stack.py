@@ -20,7 +20,7 @@ from .data_api import DataAPIServer
 from .refresh import invoke
 from .snapshot_fixtures import set_snapshot
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 TEMPLATE = ROOT / "template.yml"
 BUCKET, CODE_KEY, LAYER_KEY = "staging-refresh-artifacts", "staging-refresh/bootstrap.zip", "staging-refresh/migrations-layer.zip"
 PRODUCTION = "prod-cluster"
