@@ -30,8 +30,13 @@ struct SnapshotSelection {
         if snapshot.status != "available" { return snapshot.status.isEmpty ? "no status" : snapshot.status }
         if let account = settings.sourceAccountID, snapshot.ownerAccount != account { return "other account" }
         if let engine = settings.engine, snapshot.engine != engine { return "other engine" }
-        if let version = settings.engineVersion, !snapshot.engineVersion.hasPrefix(version) { return "other engine version" }
+        if let version = settings.engineVersion, !Self.version(snapshot.engineVersion, isWithin: version) { return "other engine version" }
         return nil
+    }
+
+    /// ENGINE_VERSION is a prefix of whole parts: 15 holds 15.4, and 15.1 holds 15.1.2 but not 15.10.
+    static func version(_ version: String, isWithin prefix: String) -> Bool {
+        version == prefix || version.hasPrefix(prefix.hasSuffix(".") ? prefix : prefix + ".")
     }
 
     /// How the snapshot is named in SSM and to CloudFormation: shared snapshots belong to another

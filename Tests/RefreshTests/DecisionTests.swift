@@ -43,6 +43,25 @@ import Testing
         #expect(SnapshotSelection([], settings: settings).explanation(for: settings).hasPrefix("No snapshots of cluster 'prod' found"))
     }
 
+    @Test func engineVersionIsAPrefixOfWholeParts() throws {
+        let all = [snapshot("v15-10", at: 5, version: "15.10"), snapshot("v15-1", at: 4, version: "15.1"),
+                   snapshot("v15-1-2", at: 3, version: "15.1.2"), snapshot("v14", at: 6, version: "14.9")]
+        #expect(SnapshotSelection(all, settings: try settings(["ENGINE_VERSION": "15.1"])).chosen?.identifier == "v15-1")
+        #expect(SnapshotSelection(all, settings: try settings(["ENGINE_VERSION": "15"])).chosen?.identifier == "v15-10")
+        #expect(SnapshotSelection(all, settings: try settings(["ENGINE_VERSION": "1"])).chosen == nil)
+        #expect(SnapshotSelection(all, settings: try settings(["ENGINE_VERSION": "15.1.2"])).chosen?.identifier == "v15-1-2")
+    }
+
+    @Test func theSourceAccountExcludesSnapshotsSharedFromElsewhereAndAnotherEngineIsCounted() throws {
+        let all = [snapshot("own", at: 1), snapshot("shared", at: 9, account: "444455556666", type: "shared"),
+                   snapshot("mysql", at: 8, engine: "aurora-mysql"), snapshot("unknown", "", at: 7)]
+        let own = SnapshotSelection(all, settings: try settings(["SOURCE_ACCOUNT_ID": "111122223333", "ENGINE": "aurora-postgresql"]))
+        #expect(own.chosen?.identifier == "own")
+        #expect(own.reasons.map { "\($0.count) \($0.reason)" } == ["1 no status", "1 other account", "1 other engine"])
+        let any = SnapshotSelection(all, settings: try settings(["ENGINE": "aurora-postgresql"]))
+        #expect(any.chosen.map(SnapshotSelection.reference) == "arn:aws:rds:us-east-1:444455556666:cluster-snapshot:shared")
+    }
+
     @Test func aSharedSnapshotIsNamedByItsARN() {
         let shared = snapshot("s", at: 1, account: "444455556666", type: "shared")
         #expect(SnapshotSelection.reference(to: shared) == shared.arn)

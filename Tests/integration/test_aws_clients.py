@@ -1,7 +1,6 @@
 """Every AWSClient operation moto implements, called through our typed clients (tools/AWSCall)
 against moto_server with signature checking on, and read back with boto3."""
 import json
-import os
 import subprocess
 
 import pytest

@@ -1,7 +1,6 @@
 """The snapshot scenario (Tests/support/harness/snapshot_fixtures.py) and the control call it relies on
-(moto_extensions.py): the snapshots look as designed through boto3, and expected_choice picks the winners
-designed for each setting. The winners are written out here, not derived, so that the design and
-expected_choice check each other."""
+(moto_extensions.py): the snapshots look as designed through boto3, so the wire tests' winners
+(test_snapshot_choice.py) are the ones the design says."""
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -10,15 +9,13 @@ from datetime import timedelta
 import botocore.exceptions
 import pytest
 
-from harness.moto_peer import PRIMARY_ACCOUNT, SECOND_ACCOUNT, MotoServer
+from harness.moto_peer import SECOND_ACCOUNT, MotoServer
 from harness.snapshot_fixtures import build_cluster_scenario, set_snapshot
 
 CLUSTER = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod"}
 INSTANCE = {"SOURCE_DB_INSTANCE_IDENTIFIER": "prod-db"}
 CLUSTER_WINNER = "rds:prod-2026-10-28-14-00"  # ties with prod-manual-2026-10-28-14-00 and wins on identifier
 INSTANCE_WINNER = "rds-prod-db-2026-10-28-03-00"  # ties with prod-db-manual-2026-10-28-03-00
-SHARED_CLUSTER_WINNER = "arn:aws:rds:us-east-1:222222222222:cluster-snapshot:prod-to-staging-6"
-SHARED_INSTANCE_WINNER = "arn:aws:rds:us-east-1:222222222222:snapshot:prod-db-to-staging-4"
 IN_PROGRESS = {"failed": 3, "creating": 2, "copying": 1}  # prod's snapshots that are not "available"
 
 
@@ -72,64 +69,6 @@ def test_shared_snapshots_are_seen_as_shared(moto, scenario):
     instances = moto.client("rds").describe_db_snapshots(SnapshotType="shared")["DBSnapshots"]
     assert {(s["DBInstanceIdentifier"], s["SnapshotType"]) for s in instances} == {("prod-db", "shared")}
     assert len(instances) == 3
-
-
-def test_default_settings_pick_the_tie_winner(scenario):
-    assert scenario["expected"](CLUSTER) == {
-        "snapshot": CLUSTER_WINNER, "createTime": "2026-10-28T14:00:00Z", "seen": 101, "reasons": IN_PROGRESS}
-    # An empty setting is an unset one, as in the handler's environment.
-    assert scenario["expected"]({**CLUSTER, "SNAPSHOT_TYPES": "", "ENGINE": ""})["snapshot"] == CLUSTER_WINNER
-    assert scenario["expected"](INSTANCE) == {
-        "snapshot": INSTANCE_WINNER, "createTime": "2026-10-28T03:00:00Z", "seen": 45,
-        "reasons": {"failed": 2, "creating": 1, "copying": 1}}
-
-
-def test_manual_only_picks_the_tie_loser(scenario):
-    assert scenario["expected"]({**CLUSTER, "SNAPSHOT_TYPES": "manual"}) == {
-        "snapshot": "prod-manual-2026-10-28-14-00", "createTime": "2026-10-28T14:00:00Z", "seen": 33,
-        "reasons": {"failed": 2, "copying": 1}}
-    assert scenario["expected"]({**INSTANCE, "SNAPSHOT_TYPES": ["manual"]})["snapshot"] == \
-        "prod-db-manual-2026-10-28-03-00"
-
-
-def test_engine_version_prefix(scenario):
-    assert scenario["expected"]({**CLUSTER, "ENGINE_VERSION": "14"}) == {
-        "snapshot": "prod-manual-2026-09-12-08-00", "createTime": "2026-09-12T08:00:00Z", "seen": 101,
-        "reasons": {**IN_PROGRESS, "other engine version": 76}}
-    assert scenario["expected"]({**CLUSTER, "ENGINE_VERSION": "16"})["snapshot"] == "rds:prod-2026-10-24-20-00"
-    assert scenario["expected"]({**INSTANCE, "ENGINE_VERSION": "14"})["snapshot"] == "rds-prod-db-2026-09-11-15-00"
-
-
-def test_nothing_usable(scenario):
-    for settings in ({**CLUSTER, "ENGINE_VERSION": "9"}, {**CLUSTER, "ENGINE": "aurora-mysql"},
-                     {**INSTANCE, "ENGINE_VERSION": "9"}):
-        result = scenario["expected"](settings)
-        assert result["snapshot"] is None and result["createTime"] is None
-        assert sum(result["reasons"].values()) == result["seen"] > 0
-    assert scenario["expected"]({**CLUSTER, "ENGINE": "aurora-mysql"})["reasons"] == {**IN_PROGRESS, "other engine": 95}
-
-
-def test_other_sources_are_never_chosen(scenario):
-    # "analytics" and the second account's "reporting" have newer snapshots than prod, but not prod's.
-    assert scenario["expected"]({**CLUSTER, "SNAPSHOT_TYPES": "shared"})["seen"] == 3
-    assert scenario["expected"]({"SOURCE_DB_CLUSTER_IDENTIFIER": "analytics"})["snapshot"].startswith("rds:analytics-")
-
-
-def test_shared_newest_wins_by_arn(shared_scenario):
-    assert shared_scenario["expected"](CLUSTER) == {
-        "snapshot": SHARED_CLUSTER_WINNER, "createTime": "2026-10-28T15:00:00Z", "seen": 101, "reasons": IN_PROGRESS}
-    assert shared_scenario["expected"](INSTANCE)["snapshot"] == SHARED_INSTANCE_WINNER
-    # Shared snapshots are only listed when asked for.
-    assert shared_scenario["expected"]({**CLUSTER, "SNAPSHOT_TYPES": "automated,manual"})["snapshot"] == CLUSTER_WINNER
-
-
-def test_source_account_excludes_shared(shared_scenario):
-    assert shared_scenario["expected"]({**CLUSTER, "SOURCE_ACCOUNT_ID": PRIMARY_ACCOUNT}) == {
-        "snapshot": CLUSTER_WINNER, "createTime": "2026-10-28T14:00:00Z", "seen": 101,
-        "reasons": {**IN_PROGRESS, "other account": 3}}
-    only_shared = shared_scenario["expected"]({**CLUSTER, "SOURCE_ACCOUNT_ID": SECOND_ACCOUNT})
-    assert only_shared["snapshot"] == SHARED_CLUSTER_WINNER
-    assert only_shared["reasons"]["other account"] == 92  # every available snapshot of the primary's own
 
 
 def test_control_call_edits_what_describe_reports(moto):

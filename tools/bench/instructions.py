@@ -4,7 +4,6 @@ valgrind; the difference over N is its own per-invocation work (the kernel's is 
 import os
 import pathlib
 import re
-import subprocess
 import sys
 import tempfile
 

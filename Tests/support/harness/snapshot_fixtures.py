@@ -1,12 +1,10 @@
-"""RDS snapshots in moto for the snapshot-choice tests, and the choice worked out from first principles.
+"""RDS snapshots in moto for the snapshot-choice wire tests.
 
 build_cluster_scenario(moto) creates ~180 cluster and instance snapshots in two accounts, then gives them
 the statuses, engine versions, types and creation times real ones have, through moto_extensions.py's
-control call (set_snapshot), since no AWS API can set those.
-
-expected_choice(moto, settings) lists the snapshots with boto3 as the handler does and applies the rules
-(usable, newest, tie, reason for each rejected one) in plain Python, independently of the Swift code, so
-the handler's answer can be compared with it.
+control call (set_snapshot), since no AWS API can set those. The winners are designed (the constants
+below) and written out in the tests; which snapshot wins for which settings is the Swift unit tests'
+(SnapshotSelectionTests), these only need the handler to see every page, both accounts and the types.
 """
 import json
 import urllib.error
@@ -16,7 +14,6 @@ from datetime import datetime, timedelta, timezone
 from .moto_peer import PRIMARY_ACCOUNT, SECOND_ACCOUNT
 
 CONTROL_PATH = "/moto-api/staging-refresh/rds-snapshot"  # moto_extensions.RDS_SNAPSHOT_CONTROL_PATH
-ALL_TYPES = ("automated", "manual", "shared")
 PASSWORD = "not-a-secret-1"
 
 # Every time is fixed, so the winners are known in advance; they lie before "now" like real snapshots.
@@ -151,8 +148,7 @@ def _shared(moto, cluster, source, engine, count, times, newest_time, shared_new
 
 def build_cluster_scenario(moto, shared_newest: bool = False) -> dict:
     """Creates the snapshots (times, statuses and versions: the constants above) and returns
-    {"cluster_snapshot_count", "instance_snapshot_count", "expected"}: the counts are every snapshot in
-    both accounts, "expected" is expected_choice bound to `moto`.
+    {"cluster_snapshot_count", "instance_snapshot_count"}: every snapshot in both accounts.
 
     Primary account (the caller):
     - cluster "prod" (aurora-postgresql 15.4): 96 snapshots over 60 days + the tie + moto's initial one.
@@ -201,11 +197,8 @@ def build_cluster_scenario(moto, shared_newest: bool = False) -> dict:
     def count(cluster):
         return sum(len(_list(moto.client("rds", account=account), cluster)) for account in (PRIMARY_ACCOUNT, SECOND_ACCOUNT))
 
-    return {"cluster_snapshot_count": count(True), "instance_snapshot_count": count(False),
-            "expected": lambda settings: expected_choice(moto, settings)}
+    return {"cluster_snapshot_count": count(True), "instance_snapshot_count": count(False)}
 
-
-# --- the expected choice -------------------------------------------------------------------------------
 
 def _list(rds, cluster: bool, **params) -> list:
     """Every page of DescribeDBClusterSnapshots / DescribeDBSnapshots. Pages of 20 (AWS's minimum), so
@@ -214,64 +207,3 @@ def _list(rds, cluster: bool, **params) -> list:
         else ("describe_db_snapshots", "DBSnapshots")
     pages = rds.get_paginator(operation).paginate(**params, PaginationConfig={"PageSize": 20})
     return [snapshot for page in pages for snapshot in page[key]]
-
-
-def _types(value) -> list:
-    if value is None or value == "":
-        return list(ALL_TYPES)
-    names = value.split(",") if isinstance(value, str) else list(value)
-    return [name.strip() for name in names if name.strip()]
-
-
-def expected_choice(moto, settings: dict, account: str = None) -> dict:
-    """What the handler should choose for `settings` (its environment: SOURCE_DB_CLUSTER_IDENTIFIER or
-    SOURCE_DB_INSTANCE_IDENTIFIER; optional SOURCE_ACCOUNT_ID, SNAPSHOT_TYPES (comma-separated or a list;
-    absent or empty: all of automated, manual, shared), ENGINE (exact), ENGINE_VERSION (prefix); empty
-    means unset), calling from `account` (default: moto's first).
-
-    Returns {"snapshot": identifier, or ARN when another account owns it, or None; "createTime": ISO-8601
-    or None; "seen": snapshots listed; "reasons": {reason: rejected count}}, each rejected snapshot counted
-    once, under the first check it fails: its status word (e.g. "creating"), "other account", "other
-    engine", "other engine version"."""
-    caller = account or moto.account_id
-    cluster = bool(settings.get("SOURCE_DB_CLUSTER_IDENTIFIER"))
-    source = settings["SOURCE_DB_CLUSTER_IDENTIFIER" if cluster else "SOURCE_DB_INSTANCE_IDENTIFIER"]
-    source_key, id_key, arn_key = (("DBClusterIdentifier", "DBClusterSnapshotIdentifier", "DBClusterSnapshotArn")
-                                   if cluster else ("DBInstanceIdentifier", "DBSnapshotIdentifier", "DBSnapshotArn"))
-    want_account = settings.get("SOURCE_ACCOUNT_ID") or None
-    want_engine = settings.get("ENGINE") or None
-    want_version = settings.get("ENGINE_VERSION") or None
-
-    rds = moto.client("rds", account=caller)
-    listed = []
-    for snapshot_type in _types(settings.get("SNAPSHOT_TYPES")):
-        if snapshot_type == "shared":
-            # The source filter does not apply to snapshots of other accounts: filter by their source here.
-            listed += [s for s in _list(rds, cluster, SnapshotType="shared") if s[source_key] == source]
-        else:
-            listed += _list(rds, cluster, **{source_key: source, "SnapshotType": snapshot_type})
-
-    reasons, usable = {}, []
-    for snapshot in listed:
-        owner = snapshot[arn_key].split(":")[4]
-        if snapshot["Status"] != "available":
-            reason = snapshot["Status"]
-        elif want_account and owner != want_account:
-            reason = "other account"
-        elif want_engine and snapshot["Engine"] != want_engine:
-            reason = "other engine"
-        elif want_version and not snapshot["EngineVersion"].startswith(want_version):
-            reason = "other engine version"
-        else:
-            usable.append(snapshot)
-            continue
-        reasons[reason] = reasons.get(reason, 0) + 1
-
-    result = {"snapshot": None, "createTime": None, "seen": len(listed), "reasons": reasons}
-    if usable:
-        # Newest first; at the same time, the greater identifier.
-        best = max(usable, key=lambda s: (s["SnapshotCreateTime"], s[id_key]))
-        owner = best[arn_key].split(":")[4]
-        result.update(snapshot=best[arn_key] if owner != caller else best[id_key],
-                      createTime=iso(best["SnapshotCreateTime"]))
-    return result
