@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// The project's one way to read a file: whole, as bytes, with the reason when it cannot.
+/// The project's one way to read a file (whole, as bytes, with the reason when it cannot) and to
+/// write bytes to a descriptor (all of them, across partial writes).
 public enum FileContents {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public let path: String
@@ -33,6 +34,21 @@ public enum FileContents {
             }
             if count == 0 { return bytes }
             bytes += chunk[0..<count]
+        }
+    }
+
+    /// All of `bytes` to `descriptor` in as few write(2) calls as the kernel allows (one, for a log
+    /// line, so lines of concurrent writers never interleave). Gives up silently on an error: the
+    /// callers write to standard error, where there is no one left to tell.
+    public static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return }
+                offset += count
+            }
         }
     }
 }

@@ -105,16 +105,7 @@ public struct Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
         guard isEnabled(level) else { return }
-        let line = render(level, message(), fields, at: Clock.epochMilliseconds())
-        line.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        FileContents.write(render(level, message(), fields, at: Clock.epochMilliseconds()), to: descriptor)
     }
 
     func render(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, LogValue>, at ms: Int64) -> [UInt8] {

@@ -374,16 +374,26 @@ def install(queue_update, queue_rollback):
 
     _queue_update[:] = [queue_update]
     _queue_rollback[:] = [queue_rollback]
+    # moto ignores AWS::RDS::DBCluster and AWS::Lambda::EventInvokeConfig: these models register by subclassing.
     assert StagingDBCluster in CloudFormationModel.__subclasses__()
     assert StagingEventInvokeConfig in CloudFormationModel.__subclasses__()
+    # moto's DBInstance ignores DBClusterIdentifier and DBSnapshotIdentifier, and ManageMasterUserPassword on a restore.
     DBInstance.create_from_cloudformation_json = classmethod(create_db_instance)
+    # moto updates a DBInstance in place; CloudFormation replaces it under a new name and deletes the old one after.
     DBInstance.update_from_cloudformation_json = classmethod(update_db_instance)
+    # moto's DBInstance has no MasterUserSecret.SecretArn attribute.
     DBInstance.has_cfn_attr = classmethod(db_instance_has_cfn_attr)
     DBInstance.get_cfn_attribute = db_instance_cfn_attribute
+    # moto's RDS-managed secret holds a fixed "admin"; RDS's holds the DB's master user and a new password.
     MasterUserSecret._generate_secret_string = _secret_string
+    # moto sends a custom resource no Update event: the stack completes without waiting for an answer.
     CustomModel.update_from_cloudformation_json = classmethod(update_custom_resource)
+    # moto reads `!Condition X` as {"Fn::Condition": X}, which makes every !And/!Or of conditions false.
     for module in (cloudformation_models, cloudformation_responses):
         module.yaml_tag_constructor = yaml_tag_constructor
+    # moto updates only resources naming a changed parameter, and ignores changed Conditions.
     ResourceMap.update = staged_update
+    # moto's UsePreviousValue fails (KeyError) for a parameter the stack took from its default.
     CloudFormationBackend._resolve_update_parameters = resolve_update_parameters
+    # moto completes an update at once; CloudFormation waits for custom resources and rolls back on FAILED.
     Stack.update = stack_update
