@@ -63,6 +63,13 @@ public struct UTCTime: Sendable, Equatable {
             + ":" + pad(time.second, 2) + "." + pad(Int32(((epochMilliseconds % 1000) + 1000) % 1000), 3) + "Z"
     }
 
+    /// `2026-11-22T04:15:05Z`: RDS's RestoreToTime takes seconds.
+    public var rfc3339Seconds: String {
+        let (date, time) = fields
+        return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2) + "T" + pad(time.hour, 2) + ":" + pad(time.minute, 2)
+            + ":" + pad(time.second, 2) + "Z"
+    }
+
     /// `20261122T041505Z`: SigV4's `X-Amz-Date`.
     public var basic: String {
         let (date, time) = fields

@@ -17,6 +17,11 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
     /// The ROLLBACK_COMPLETE stack is still being deleted when the invocation's time runs out.
     case stackBeingReplaced(stack: String)
     case stackFailed(stack: String, status: String, reason: String?)
+    /// Clone mode: the source cluster cannot be cloned now.
+    case sourceNotClonable(source: String, reason: String)
+    case restoreTimeOutOfRange(requested: String, earliest: String, latest: String)
+    /// Clone mode: another cluster would exceed the account's DB cluster quota.
+    case clusterQuotaReached(used: Int64, max: Int64)
     case responseRejected(url: String, status: Int)
     case responseNotDelivered(url: String, reason: String)
     case responseNotDeliveredAfter(url: String, attempts: Int)
@@ -32,6 +37,9 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
         case .dataAPIUnsupported: "DataAPIUnsupported"
         case .stackBusy, .stackBeingReplaced: "StackBusy"
         case .stackFailed: "StackFailed"
+        case .sourceNotClonable: "SourceNotClonable"
+        case .restoreTimeOutOfRange: "RestoreTimeOutOfRange"
+        case .clusterQuotaReached: "ClusterQuotaReached"
         case .responseRejected: "ResponseRejected"
         case .responseNotDelivered, .responseNotDeliveredAfter: "ResponseNotDelivered"
         }
@@ -46,7 +54,8 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
         case let .productionGuard(setting, source, suggestion):
             return "\(setting) names the production database '\(source)'; this function writes to what \(setting) names, so it must be a staging resource, e.g. \(setting)=\(suggestion)"
         case let .noLatestSnapshot(parameter):
-            return "\(parameter) does not exist yet: run update-latest-snapshot-id first, or name a snapshot with {\"snapshot\": \"…\"}"
+            let example = parameter.hasSuffix("restore-time") ? "a point in time with {\"restoreTime\": \"…\"}" : "a snapshot with {\"snapshot\": \"…\"}"
+            return "\(parameter) does not exist yet: run update-latest-snapshot-id first, or name \(example)"
         case let .noUsableSnapshot(explanation):
             return explanation
         case let .snapshotNotFound(snapshot, source):
@@ -63,6 +72,12 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
             return "stack \(stack) (ROLLBACK_COMPLETE) is being deleted; the next run creates it anew"
         case let .stackFailed(stack, status, reason):
             return "stack \(stack) is \(status)\(reason.map { " (\($0))" } ?? ""); fix or delete it in CloudFormation, then run again"
+        case let .sourceNotClonable(source, reason):
+            return "cluster \(QuotedInput.quote(source)) cannot be cloned: \(reason); nothing was changed"
+        case let .restoreTimeOutOfRange(requested, earliest, latest):
+            return "restoreTime \(QuotedInput.quote(requested)) is outside the source's restorable window \(earliest) … \(latest); name a time inside it, e.g. {\"restoreTime\": \"\(latest)\"}"
+        case let .clusterQuotaReached(used, max):
+            return "the account has \(used) of its \(max) DB clusters, and a refresh needs one more while the old staging cluster still exists; delete unused clusters or raise the quota (Service Quotas: Amazon RDS, DB clusters); nothing was changed"
         case let .responseRejected(url, status):
             return "the ResponseURL \(url) refused the answer with HTTP \(status); it may have expired (pre-signed URLs last 2 hours)"
         case let .responseNotDelivered(url, reason):

@@ -7,9 +7,11 @@ public struct RefreshEvent: Decodable, Sendable, Equatable {
     public var config: [String: String] = [:]
     public var dryRun = false
     public var snapshot: String?
+    /// Clone mode's counterpart of `snapshot`: the point in time to clone the source at.
+    public var restoreTime: String?
     public var force = false
 
-    static let ownKeys = ["config", "dryRun", "snapshot", "force"]
+    static let ownKeys = ["config", "dryRun", "snapshot", "restoreTime", "force"]
     /// EventBridge's envelope: accepted and ignored.
     static let eventBridgeKeys: Set<String> = ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"]
 
@@ -43,6 +45,11 @@ public struct RefreshEvent: Decodable, Sendable, Equatable {
                     throw FunctionError.invalidEvent("'snapshot' must be a snapshot identifier or ARN, e.g. {\"snapshot\": \"rds:prod-2026-11-01-02-00\"}")
                 }
                 snapshot = value
+            case "restoreTime":
+                guard let value = try? container.decode(String.self, forKey: key), !value.isEmpty else {
+                    throw FunctionError.invalidEvent("'restoreTime' must be an ISO 8601 time, e.g. {\"restoreTime\": \"2026-12-01T04:00:00Z\"}")
+                }
+                restoreTime = value
             default:
                 guard Self.eventBridgeKeys.contains(name) else {
                     throw FunctionError.invalidEvent("unknown key \(QuotedInput.quote(name)); an event may hold \(Self.ownKeys.joined(separator: ", ")), or be an EventBridge scheduled event")

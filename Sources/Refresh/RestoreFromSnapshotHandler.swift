@@ -57,23 +57,44 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         let deadline = Deadline(epochMilliseconds: context.deadlineMilliseconds)
         let ssm = SSM(session: session, deadline: deadline)
 
-        // Reads and checks.
+        // Reads and checks. `snapshot` is what the staging DB is made from: a snapshot, or (clone
+        // mode) the point in time the source cluster is cloned at.
         let snapshot: String
         // The source's snapshot, when it had to be looked up: an override is checked against it.
         var found: RDS.Snapshot?
-        if let requested = event.snapshot {
-            let checked = try checkedOverride(requested, settings: settings, deadline: deadline)
-            found = checked
-            snapshot = SnapshotSelection.reference(to: checked)
-        } else {
-            guard let latest = try ssm.getParameter(name: settings.latestParameter) else {
-                throw RefreshError.noLatestSnapshot(parameter: settings.latestParameter)
+        // Clone mode: the source cluster, checked clonable.
+        var sourceCluster: RDS.Cluster?
+        switch settings.refreshMethod {
+        case .snapshot:
+            guard event.restoreTime == nil else {
+                throw FunctionError.invalidEvent("'restoreTime' is for REFRESH_METHOD=clone; in snapshot mode name a snapshot with {\"snapshot\": \"…\"}")
             }
-            snapshot = latest.Value
-        }
-        if settings.migrationsEnabled {
-            if found == nil { found = try sourceSnapshot(named: snapshot, settings: settings, deadline: deadline) }
-            try checkDataAPI(found, named: snapshot, settings: settings)
+            if let requested = event.snapshot {
+                let checked = try checkedOverride(requested, settings: settings, deadline: deadline)
+                found = checked
+                snapshot = SnapshotSelection.reference(to: checked)
+            } else {
+                snapshot = try latest(settings, ssm)
+            }
+            if settings.migrationsEnabled {
+                if found == nil { found = try sourceSnapshot(named: snapshot, settings: settings, deadline: deadline) }
+                try checkDataAPI(found, named: snapshot, settings: settings)
+            }
+        case .clone:
+            guard event.snapshot == nil else {
+                throw FunctionError.invalidEvent("'snapshot' is for REFRESH_METHOD=snapshot; in clone mode name a point in time with {\"restoreTime\": \"2026-12-01T04:00:00Z\"}")
+            }
+            let cluster = try CloneSource.clonable(try UpdateLatestSnapshotHandler.sourceCluster(settings, RDS(session: session, deadline: deadline)),
+                                                   settings: settings)
+            sourceCluster = cluster
+            if let requested = event.restoreTime {
+                snapshot = try CloneSource.checked(requested, of: cluster, settings: settings)
+            } else {
+                snapshot = try latest(settings, ssm)
+            }
+            if settings.migrationsEnabled, let problem = DataAPISupport.problem(engine: cluster.engine, version: cluster.engineVersion) {
+                throw RefreshError.dataAPIUnsupported(snapshot: "cluster \(cluster.identifier)", problem: problem)
+            }
         }
         let current = try ssm.getParameter(name: settings.currentParameter)
         let changed = current?.Value != snapshot || event.force
@@ -102,21 +123,27 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             // gets SnapshotIdentifier and its own defaults.
             if case .update(.previous) = step { updated = existing }
             let declared = updated.map { Set($0.parameters.keys) }
-            if found == nil, declared?.contains(StackParameters.masterUsernameKey) == true {
+            if settings.refreshMethod == .snapshot, found == nil, declared?.contains(StackParameters.masterUsernameKey) == true {
                 found = try sourceSnapshot(named: snapshot, settings: settings, deadline: deadline)
             }
-            let parameters = StackParameters(snapshot: snapshot, masterUsername: found?.masterUsername,
-                                             stagingDBIdentifier: settings.stagingDBIdentifier, declared: declared)
+            if settings.refreshMethod == .clone, changed {
+                // The replacement exists beside the old clone until CloudFormation's cleanup.
+                try CloneSource.checkQuota(try RDS(session: session, deadline: deadline).describeAccountAttributes())
+            }
+            let parameters = StackParameters(snapshot: snapshot, masterUsername: found?.masterUsername ?? sourceCluster?.masterUsername,
+                                             stagingDBIdentifier: settings.stagingDBIdentifier, declared: declared,
+                                             method: settings.refreshMethod)
+            let sourceKey = settings.refreshMethod == .clone ? StackParameters.restoreTimeKey : StackParameters.snapshotKey
             stack = (name, step, parameters.parameters)
             switch step {
-            case .create: plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
+            case .create: plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, sourceKey: snapshot]))
             case .update(let template):
                 var call = ["StackName": name, "UsePreviousTemplate": String(template == .previous)]
                 for parameter in parameters.parameters where !parameter.usePreviousValue { call[parameter.key] = parameter.value }
                 plan.append(PlannedCall("cloudformation:UpdateStack", call))
             case .recreate:
                 plan.append(PlannedCall("cloudformation:DeleteStack", ["StackName": name]))
-                plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, "SnapshotIdentifier": snapshot]))
+                plan.append(PlannedCall("cloudformation:CreateStack", ["StackName": name, sourceKey: snapshot]))
             }
             output.stackName = name
         }
@@ -163,6 +190,14 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         context.logger.info("restore started", ["snapshot": .string(snapshot), "mode": .string(output.mode),
                                                 "execution": .string(output.executionId ?? "-"), "stack": .string(output.stackAction ?? "-")])
         return output
+    }
+
+    /// What update-latest-snapshot-id last found.
+    private func latest(_ settings: Settings, _ ssm: SSM) throws -> String {
+        guard let latest = try ssm.getParameter(name: settings.latestParameter) else {
+            throw RefreshError.noLatestSnapshot(parameter: settings.latestParameter)
+        }
+        return latest.Value
     }
 
     /// One of the source's snapshots, of any type, named by identifier, by ARN or as SSM holds it.

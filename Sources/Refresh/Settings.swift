@@ -17,6 +17,12 @@ public struct Settings: Sendable, Equatable {
         case pipeline, stack
     }
 
+    /// What the staging database is made from: a snapshot of the source, or an Aurora
+    /// copy-on-write clone of the source cluster at a point in time.
+    public enum RefreshMethod: String, Sendable, Equatable {
+        case snapshot, clone
+    }
+
     public var source: Source
     public var sourceAccountID: String?
     public var snapshotTypes: [String]
@@ -24,6 +30,7 @@ public struct Settings: Sendable, Equatable {
     public var engineVersion: String?
     public var parameterPrefix: String
     public var restoreMode: RestoreMode
+    public var refreshMethod: RefreshMethod
     public var pipelineName: String?
     public var pipelineVariable: String?
     public var stackName: String?
@@ -39,7 +46,7 @@ public struct Settings: Sendable, Equatable {
         "SOURCE_DB_CLUSTER_IDENTIFIER", "SOURCE_DB_INSTANCE_IDENTIFIER", "SOURCE_ACCOUNT_ID", "SNAPSHOT_TYPES",
         "ENGINE", "ENGINE_VERSION", "PARAMETER_PREFIX", "RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE",
         "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED",
-        "STACK_ROLE_ARN",
+        "STACK_ROLE_ARN", "REFRESH_METHOD",
     ]
 
     public static let documentation: [(name: String, meaning: String)] = [
@@ -51,6 +58,7 @@ public struct Settings: Sendable, Equatable {
         ("ENGINE_VERSION", "engine version prefix, e.g. 15 or 15.4 (default: any)"),
         ("PARAMETER_PREFIX", "SSM prefix (default /staging-refresh)"),
         ("RESTORE_MODE", "stack or pipeline (default stack)"),
+        ("REFRESH_METHOD", "snapshot, or clone: an Aurora copy-on-write clone of the source cluster as of its latest restorable time (default snapshot)"),
         ("PIPELINE_NAME", "pipeline to start (default: SSM <prefix>/pipeline-name)"),
         ("PIPELINE_VARIABLE", "pipeline variable that receives the snapshot, e.g. SNAPSHOT (default: none)"),
         ("STACK_NAME", "stack mode: the staging DB stack, e.g. staging-db"),
@@ -126,6 +134,15 @@ public struct Settings: Sendable, Equatable {
             throw bad("RESTORE_MODE", "must be pipeline or stack", example: "pipeline")
         }
         self.restoreMode = restoreMode
+        let method = source.value("REFRESH_METHOD")?.value ?? RefreshMethod.snapshot.rawValue
+        guard let refreshMethod = RefreshMethod(rawValue: method) else {
+            throw bad("REFRESH_METHOD", "must be snapshot or clone", example: "clone")
+        }
+        self.refreshMethod = refreshMethod
+        if refreshMethod == .clone, case .instance = self.source {
+            throw RefreshError.invalidConfiguration(
+                "REFRESH_METHOD=clone needs an Aurora cluster: copy-on-write clones exist only for Aurora; set SOURCE_DB_CLUSTER_IDENTIFIER, or REFRESH_METHOD=snapshot for an RDS instance")
+        }
         pipelineName = source.value("PIPELINE_NAME")?.value
         pipelineVariable = source.value("PIPELINE_VARIABLE")?.value
         stackName = source.value("STACK_NAME")?.value
@@ -155,8 +172,10 @@ public struct Settings: Sendable, Equatable {
         return stackName
     }
 
-    public var latestParameter: String { parameterPrefix + "/latest-snapshot-id" }
-    public var currentParameter: String { parameterPrefix + "/current-snapshot-id" }
+    /// What update-latest-snapshot-id writes and restore-from-snapshot copies: a snapshot, or (clone)
+    /// the source's latest restorable time.
+    public var latestParameter: String { parameterPrefix + (refreshMethod == .clone ? "/latest-restore-time" : "/latest-snapshot-id") }
+    public var currentParameter: String { parameterPrefix + (refreshMethod == .clone ? "/current-restore-time" : "/current-snapshot-id") }
     public var pipelineNameParameter: String { parameterPrefix + "/pipeline-name" }
 
     static func isIdentifier(_ text: String) -> Bool {

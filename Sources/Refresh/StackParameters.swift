@@ -1,13 +1,15 @@
 import AWSClient
 import Digests
 
-/// The parameters restore-from-snapshot gives the staging DB's stack. SnapshotIdentifier always;
+/// The parameters restore-from-snapshot gives the staging DB's stack. SnapshotIdentifier (clone
+/// mode: RestoreTime) always;
 /// with the stack's own template (template.yml declares them) also StagingDBGeneration, the last
 /// part of the DB's name, which must change with the snapshot because CloudFormation replaces a
 /// named DB only under a new name, and SnapshotMasterUsername, shown in an output. Every other
 /// parameter the stack declares keeps its value, so an operator's launch-time choices survive.
 struct StackParameters: Equatable {
     static let snapshotKey = "SnapshotIdentifier"
+    static let restoreTimeKey = "RestoreTime"
     static let generationKey = "StagingDBGeneration"
     static let masterUsernameKey = "SnapshotMasterUsername"
     static let stagingDBIdentifierKey = "StagingDBIdentifier"
@@ -16,8 +18,8 @@ struct StackParameters: Equatable {
 
     /// `declared`: the parameters of the stack being updated with its own template, nil for a new
     /// template (which gets SnapshotIdentifier, StagingDBIdentifier when set, and its defaults).
-    init(snapshot: String, masterUsername: String?, stagingDBIdentifier: String?, declared: Set<String>?) {
-        var given: [String: String] = [Self.snapshotKey: snapshot]
+    init(snapshot: String, masterUsername: String?, stagingDBIdentifier: String?, declared: Set<String>?, method: Settings.RefreshMethod = .snapshot) {
+        var given: [String: String] = [method == .clone ? Self.restoreTimeKey : Self.snapshotKey: snapshot]
         if let stagingDBIdentifier, declared?.contains(Self.stagingDBIdentifierKey) ?? true {
             given[Self.stagingDBIdentifierKey] = stagingDBIdentifier
         }

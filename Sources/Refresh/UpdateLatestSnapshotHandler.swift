@@ -2,7 +2,8 @@ import AWSClient
 import LambdaRuntime
 
 /// `update-latest-snapshot-id`: the newest usable snapshot of the source into
-/// `<prefix>/latest-snapshot-id`, written only when it changed.
+/// `<prefix>/latest-snapshot-id`, written only when it changed. In clone mode, the source cluster's
+/// latest restorable time into `<prefix>/latest-restore-time`, once the cluster is found clonable.
 public struct UpdateLatestSnapshotHandler: JSONHandler {
     let settings: SettingsSource
     let session: AWSSession
@@ -21,8 +22,9 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
     }
 
     public struct Output: Encodable, Sendable {
-        public let snapshot: String
-        public let snapshotCreateTime: String
+        public let snapshot: String?
+        public let snapshotCreateTime: String?
+        public let restoreTime: String?
         public let previous: String?
         public let changed: Bool
         public let dryRun: Bool?
@@ -30,18 +32,28 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
     }
 
     public func handle(event: RefreshEvent, context: Context) throws -> Output {
-        guard event.snapshot == nil, !event.force else {
-            throw FunctionError.invalidEvent("'snapshot' and 'force' belong to restore-from-snapshot; update-latest-snapshot-id accepts config and dryRun")
+        guard event.snapshot == nil, event.restoreTime == nil, !event.force else {
+            throw FunctionError.invalidEvent("'snapshot', 'restoreTime' and 'force' belong to restore-from-snapshot; update-latest-snapshot-id accepts config and dryRun")
         }
         let settings = try Settings(self.settings.overlaid(with: event.config))
         let deadline = Deadline(epochMilliseconds: context.deadlineMilliseconds)
         let ssm = SSM(session: session, deadline: deadline)
-        let snapshots = try SnapshotCatalog(rds: RDS(session: session, deadline: deadline)).snapshots(for: settings)
-        let selection = SnapshotSelection(snapshots, settings: settings)
-        guard let chosen = selection.chosen else {
-            throw RefreshError.noUsableSnapshot(explanation: selection.explanation(for: settings))
+        let rds = RDS(session: session, deadline: deadline)
+        let value: String
+        var chosen: RDS.Snapshot?
+        var seen = 1
+        switch settings.refreshMethod {
+        case .clone:
+            value = try CloneSource.latestRestoreTime(of: try Self.sourceCluster(settings, rds), settings: settings)
+        case .snapshot:
+            let selection = SnapshotSelection(try SnapshotCatalog(rds: rds).snapshots(for: settings), settings: settings)
+            guard let winner = selection.chosen else {
+                throw RefreshError.noUsableSnapshot(explanation: selection.explanation(for: settings))
+            }
+            chosen = winner
+            seen = selection.seen
+            value = SnapshotSelection.reference(to: winner)
         }
-        let value = SnapshotSelection.reference(to: chosen)
         let previous = try ssm.getParameter(name: settings.latestParameter)
         let changed = previous?.Value != value
         let plan = changed ? [PlannedCall("ssm:PutParameter", ["Name": settings.latestParameter, "Value": value,
@@ -50,11 +62,22 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
             try ssm.putParameter(name: settings.latestParameter, value: value, overwrite: previous != nil,
                                  tags: previous == nil ? Self.tags : [])
         }
-        context.logger.info(changed ? "latest snapshot changed" : "latest snapshot unchanged",
-                            ["snapshot": .string(value), "previous": .string(previous?.Value ?? "-"),
-                             "seen": .int(Int64(selection.seen)), "dryRun": .bool(event.dryRun)])
-        return Output(snapshot: value, snapshotCreateTime: chosen.createTime, previous: previous?.Value, changed: changed,
+        let noun = settings.refreshMethod == .clone ? "restore time" : "snapshot"
+        context.logger.info(changed ? "latest \(noun) changed" : "latest \(noun) unchanged",
+                            [settings.refreshMethod == .clone ? "restoreTime" : "snapshot": .string(value), "previous": .string(previous?.Value ?? "-"),
+                             "seen": .int(Int64(seen)), "dryRun": .bool(event.dryRun)])
+        return Output(snapshot: chosen.map { _ in value }, snapshotCreateTime: chosen?.createTime,
+                      restoreTime: settings.refreshMethod == .clone ? value : nil, previous: previous?.Value, changed: changed,
                       dryRun: event.dryRun ? true : nil, plan: event.dryRun ? plan : nil)
+    }
+
+    /// The source cluster as RDS describes it; nil when RDS knows no cluster of that name.
+    static func sourceCluster(_ settings: Settings, _ rds: RDS) throws -> RDS.Cluster? {
+        do {
+            return try rds.describeDBClusters(identifier: settings.source.identifier).first
+        } catch let error where error.code == "DBClusterNotFoundFault" {
+            return nil
+        }
     }
 }
 

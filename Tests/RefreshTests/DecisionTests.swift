@@ -198,3 +198,68 @@ import Testing
         #expect(RefreshError.snapshotNotAvailable(snapshot: "it's", status: "creating").errorMessage.hasPrefix("snapshot 'it's' is creating, not available"))
     }
 }
+
+@Suite struct CloneSourceTests {
+    private func settings(_ values: [String: String] = [:]) throws -> Settings {
+        try Settings(SettingsSource(environment: ["SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "RESTORE_MODE": "pipeline", "REFRESH_METHOD": "clone"]
+            .merging(values) { $1 }))
+    }
+
+    private func cluster(status: String = "available", members: Int = 1, engine: String = "aurora-postgresql", version: String = "15.4",
+                         earliest: String? = "2026-11-24T02:00:00Z", latest: String? = "2026-12-01T04:05:06.789Z") -> RDS.Cluster {
+        RDS.Cluster(identifier: "prod", arn: "arn:aws:rds:us-east-1:111122223333:cluster:prod", status: status, engine: engine,
+                    engineVersion: version, endpoint: nil, readerEndpoint: nil, port: nil, httpEndpointEnabled: false,
+                    earliestRestorableTime: earliest, latestRestorableTime: latest, memberCount: members, masterUsername: "app")
+    }
+
+    private func reason(_ body: () throws -> Any) -> String {
+        do {
+            _ = try body()
+            return "no error"
+        } catch let error as RefreshError {
+            return "\(error.errorType): \(error.errorMessage)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func theLatestRestorableTimeToTheSecondIsTheCloneTime() throws {
+        #expect(try CloneSource.latestRestoreTime(of: cluster(), settings: try settings()) == "2026-12-01T04:05:06Z")
+        #expect(try CloneSource.checked("2026-11-30T12:00:00.5+01:00", of: cluster(), settings: try settings()) == "2026-11-30T11:00:00Z")
+    }
+
+    @Test func aSourceThatCannotBeClonedIsRefusedWithWhatToDo() throws {
+        let settings = try settings(["ENGINE": "aurora-postgresql", "ENGINE_VERSION": "15"])
+        #expect(reason { try CloneSource.latestRestoreTime(of: nil, settings: settings) }.contains("no cluster of that name is visible"))
+        #expect(reason { try CloneSource.latestRestoreTime(of: cluster(status: "stopped"), settings: settings) }
+                == "Function.SourceNotClonable: cluster 'prod' cannot be cloned: it is stopped, and only an available cluster can be cloned; start it, or use REFRESH_METHOD=snapshot; nothing was changed")
+        #expect(reason { try CloneSource.latestRestoreTime(of: cluster(members: 0), settings: settings) }.contains("it has no DB instance"))
+        #expect(reason { try CloneSource.latestRestoreTime(of: cluster(engine: "aurora-mysql"), settings: settings) }.contains("its engine is aurora-mysql"))
+        #expect(reason { try CloneSource.latestRestoreTime(of: cluster(version: "16.1"), settings: settings) }.contains("not ENGINE_VERSION=15"))
+        #expect(reason { try CloneSource.latestRestoreTime(of: cluster(latest: nil), settings: settings) }.contains("no latest restorable time"))
+    }
+
+    @Test func anOperatorsTimeMustLieInTheWindow() throws {
+        let settings = try settings()
+        #expect(reason { try CloneSource.checked("2026-11-01T00:00:00Z", of: cluster(), settings: settings) }.hasPrefix("Function.RestoreTimeOutOfRange: restoreTime '2026-11-01T00:00:00Z' is outside the source's restorable window 2026-11-24T02:00:00Z … 2026-12-01T04:05:06Z"))
+        #expect(reason { try CloneSource.checked("2026-12-02T00:00:00Z", of: cluster(), settings: settings) }.hasPrefix("Function.RestoreTimeOutOfRange"))
+        #expect(reason { try CloneSource.checked("yesterday", of: cluster(), settings: settings) }.contains("is not an ISO 8601 time"))
+    }
+
+    @Test func theClusterQuotaLeavesRoomForTheReplacement() throws {
+        try CloneSource.checkQuota([RDS.Quota(name: "DBClusters", used: 39, max: 40)])
+        #expect(reason { try CloneSource.checkQuota([RDS.Quota(name: "DBClusters", used: 40, max: 40)]) }.hasPrefix("Function.ClusterQuotaReached: the account has 40 of its 40 DB clusters"))
+    }
+
+    @Test func cloneModeNeedsAClusterAndReadsItsOwnParameters() throws {
+        #expect(reason { try Settings(SettingsSource(environment: ["SOURCE_DB_INSTANCE_IDENTIFIER": "prod-db", "REFRESH_METHOD": "clone"])) }
+                .contains("REFRESH_METHOD=clone needs an Aurora cluster"))
+        let clone = try settings(["PARAMETER_PREFIX": "/s"])
+        #expect((clone.latestParameter, clone.currentParameter) == ("/s/latest-restore-time", "/s/current-restore-time"))
+        let parameters = StackParameters(snapshot: "2026-12-01T04:05:06Z", masterUsername: "app", stagingDBIdentifier: nil,
+                                         declared: ["SnapshotIdentifier", "RestoreTime", "StagingDBGeneration"], method: .clone)
+        #expect(parameters.parameters.map { $0.usePreviousValue ? "\($0.key)=previous" : "\($0.key)=\($0.value ?? "")" }
+                == ["RestoreTime=2026-12-01T04:05:06Z", "StagingDBGeneration=\(StackParameters.generation(of: "2026-12-01T04:05:06Z"))",
+                    "SnapshotIdentifier=previous"])
+    }
+}

@@ -159,6 +159,12 @@ public struct RDS {
         public let readerEndpoint: String?
         public let port: Int?
         public let httpEndpointEnabled: Bool
+        /// The window a point-in-time restore or a clone may be taken from (ISO 8601, as RDS gives them).
+        public var earliestRestorableTime: String? = nil
+        public var latestRestorableTime: String? = nil
+        /// Its instances: a cluster without one cannot be cloned.
+        public var memberCount = 0
+        public var masterUsername: String? = nil
     }
 
     public func describeDBClusters(identifier: String? = nil, filters: [Filter] = [], pageSize: Int = 100) throws(AWSError) -> [Cluster] {
@@ -173,10 +179,28 @@ public struct RDS {
                 Cluster(identifier: e["DBClusterIdentifier"] ?? "", arn: e["DBClusterArn"] ?? "", status: e["Status"] ?? "",
                         engine: e["Engine"] ?? "", engineVersion: e["EngineVersion"] ?? "",
                         endpoint: nonEmpty(e["Endpoint"]), readerEndpoint: nonEmpty(e["ReaderEndpoint"]),
-                        port: e["Port"].flatMap { Int($0) }, httpEndpointEnabled: e["HttpEndpointEnabled"] == "true")
+                        port: e["Port"].flatMap { Int($0) }, httpEndpointEnabled: e["HttpEndpointEnabled"] == "true",
+                        earliestRestorableTime: nonEmpty(e["EarliestRestorableTime"]), latestRestorableTime: nonEmpty(e["LatestRestorableTime"]),
+                        memberCount: e.child("DBClusterMembers")?.children("DBClusterMember").count ?? 0,
+                        masterUsername: nonEmpty(e["MasterUsername"]))
             } ?? []
             return Page(items: items, marker: nonEmpty(result["Marker"]))
         }
+    }
+
+    /// One of the account's RDS quotas in this region, with its usage (DescribeAccountAttributes).
+    public struct Quota: Sendable, Equatable {
+        public let name: String
+        public let used: Int64
+        public let max: Int64
+    }
+
+    public func describeAccountAttributes() throws(AWSError) -> [Quota] {
+        let result = try wire.call("DescribeAccountAttributes", QueryParameters())
+        return result.child("AccountQuotas")?.children("AccountQuota").compactMap { e in
+            guard let name = e["AccountQuotaName"], let used = e["Used"].flatMap({ Int64($0) }), let max = e["Max"].flatMap({ Int64($0) }) else { return nil }
+            return Quota(name: name, used: used, max: max)
+        } ?? []
     }
 
     private func allPages<Item>(_ page: (String?) throws(AWSError) -> Page<Item>) throws(AWSError) -> [Item] {
