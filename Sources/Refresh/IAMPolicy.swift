@@ -57,7 +57,16 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         return IAMPolicy(statements: [
             Statement("LatestSnapshotParameter", ["ssm:GetParameter", "ssm:PutParameter", "ssm:AddTagsToResource"], [parameter]),
             snapshotReads(settings, scope),
-        ])
+        ] + cloneReads(settings, scope, quota: false))
+    }
+
+    /// Clone mode: the source cluster's state and window; restore-from-snapshot also the cluster quota.
+    static func cloneReads(_ settings: Settings, _ scope: Scope, quota: Bool) -> [Statement] {
+        guard settings.refreshMethod == .clone else { return [] }
+        var statements = [Statement("ReadSourceCluster", ["rds:DescribeDBClusters"], [scope.arn("rds", "cluster:" + settings.source.identifier)])]
+        // DescribeAccountAttributes has no resource-level permissions.
+        if quota { statements.append(Statement("ReadClusterQuota", ["rds:DescribeAccountAttributes"], ["*"])) }
+        return statements
     }
 
     /// The CNAME the stack moves: its hosted zone and record name. Without it the policy allows any
@@ -82,7 +91,7 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
             Statement("WriteCurrentSnapshotParameter", ["ssm:PutParameter", "ssm:AddTagsToResource"],
                       [scope.arn("ssm", "parameter" + settings.currentParameter)]),
             snapshotReads(settings, scope),
-        ]
+        ] + cloneReads(settings, scope, quota: true)
         switch settings.restoreMode {
         case .pipeline:
             // Without PIPELINE_NAME the name is read from SSM at run time: any pipeline of the account.
@@ -183,13 +192,17 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         // The stack's id holds a UUID that only CloudFormation knows; its name is ours.
         let stackID = scope.arn("cloudformation", "stack/\(stack)/*")
         let snapshots = snapshotARNs(settings, scope)
+        let clone = settings.refreshMethod == .clone
+        // A clone names its source as a resource of the request; cloning changes nothing of it.
         let created = isCluster
-            ? [rds("cluster:*"), rds("db:*"), rds("subgrp:*"), rds("cluster-pg:default.*"), rds("pg:default.*"), rds("og:*")] + snapshots
+            ? [rds("cluster:*"), rds("db:*"), rds("subgrp:*"), rds("cluster-pg:default.*"), rds("pg:default.*"), rds("og:*")]
+                + (clone ? [rds("cluster:" + settings.source.identifier)] : snapshots)
             : [rds("db:*"), rds("subgrp:*"), rds("pg:default.*"), rds("og:*")] + snapshots
         let changes = changes(isCluster: isCluster)
         var statements = [
-            Statement("CreateStagingDB", isCluster ? ["rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance", "rds:AddTagsToResource"]
-                                                   : ["rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"],
+            Statement("CreateStagingDB", clone ? ["rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance", "rds:AddTagsToResource"]
+                                        : isCluster ? ["rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance", "rds:AddTagsToResource"]
+                                        : ["rds:RestoreDBInstanceFromDBSnapshot", "rds:AddTagsToResource"],
                       created, condition: ["StringEquals": ["aws:RequestTag/staging-refresh:stack": stack]]),
             Statement("ReadStagingDB", isCluster ? ["rds:DescribeDBClusters", "rds:DescribeDBInstances"] : ["rds:DescribeDBInstances"],
                       isCluster ? [rds("cluster:*"), rds("db:*")] : [rds("db:*")]),

@@ -105,3 +105,54 @@ def test_a_failed_migration_on_update_rolls_back_to_completion(peers):
         assert rollback["RequestType"] == "Update" and rollback["ResourceProperties"] == update["OldResourceProperties"]
         assert not failed and answer["Status"] == "SUCCESS" and "rolling back" in answer["Reason"], answer
         assert stack.describe()["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+
+
+def test_a_clone_refresh_from_the_latest_restorable_time_to_a_migrated_clone(peers):
+    """RefreshMethod clone: update-latest-snapshot-id records the source's latest restorable time,
+    restore-from-snapshot hands it to the stack, CloudFormation makes a copy-on-write clone, the
+    migration runs on it and the CNAME follows; a stopped source and a full cluster quota are refused
+    before anything is written."""
+    _, _, _, layer = peers
+    with MotoServer() as moto, PostgresServer(database="app") as postgres, \
+            DataAPIServer([], credentials={moto.access_key_id: moto.secret_access_key}) as api:
+        create_production(moto)
+        rds = moto.client("rds")
+        rds.create_db_instance(DBInstanceIdentifier="prod-cluster-1", DBClusterIdentifier="prod-cluster", Engine="aurora-postgresql",
+                               DBInstanceClass="db.r6g.large")  # Aurora clones only a cluster with an instance
+        stack = StagingStack(moto, binary("bootstrap"), layer_zip=layer)
+        created = stack.deploy(**stack.prepare(), RefreshMethod="clone")
+        assert created["StackStatus"] == "CREATE_COMPLETE" and "StagingCluster" not in stack.resources()
+
+        latest, failed = stack.invoke("update-latest-snapshot-id", {})
+        assert not failed, latest
+        assert "snapshot" not in latest and latest["restoreTime"].endswith("Z") and latest["changed"], latest
+        ssm = moto.client("ssm")
+        assert ssm.get_parameter(Name="/staging-refresh/latest-restore-time")["Parameter"]["Value"] == latest["restoreTime"]
+
+        restore, failed = stack.invoke("restore-from-snapshot", {})
+        assert not failed and restore["stackAction"] == "updated", restore
+        [(event, _, failed)] = answer_migrations(stack, api, postgres)
+        assert not failed and custom_resource_responses(moto)[-1]["Status"] == "SUCCESS"
+        assert stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
+        parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack.describe()["Parameters"]}
+        assert parameters["RestoreTime"] == latest["restoreTime"] and parameters["SnapshotIdentifier"] == ""
+        assert parameters["SnapshotMasterUsername"] == "app"
+        clone = rds.describe_db_clusters(DBClusterIdentifier=stack.resources()["StagingCluster"]["PhysicalResourceId"])["DBClusters"][0]
+        assert clone["DBClusterIdentifier"].endswith("-" + parameters["StagingDBGeneration"])
+        assert event["ResourceProperties"]["ClusterArn"] == clone["DBClusterArn"]
+        assert event["ResourceProperties"]["SecretArn"] == clone["MasterUserSecret"]["SecretArn"]
+        assert stack.record() == (stack.parameters["RecordName"], clone["Endpoint"])
+        assert ssm.get_parameter(Name="/staging-refresh/current-restore-time")["Parameter"]["Value"] == latest["restoreTime"]
+
+        # The account's DB cluster quota (40) would be exceeded by the replacement: refused, nothing written.
+        for n in range(40 - len(rds.describe_db_clusters()["DBClusters"])):
+            rds.create_db_cluster(DBClusterIdentifier=f"other-{n}", Engine="aurora-postgresql", MasterUsername="u", MasterUserPassword="not-a-secret-0")
+        result, failed = stack.invoke("restore-from-snapshot", {"restoreTime": latest["restoreTime"], "force": True})
+        assert failed and result["errorType"] == "Function.ClusterQuotaReached", result
+        assert stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
+
+        # A stopped source cannot be cloned: refused with what to do, and latest stays as it was.
+        rds.stop_db_cluster(DBClusterIdentifier="prod-cluster")
+        result, failed = stack.invoke("update-latest-snapshot-id", {})
+        assert failed and result["errorType"] == "Function.SourceNotClonable" and "it is stopped" in result["errorMessage"], result
+        assert ssm.get_parameter(Name="/staging-refresh/latest-restore-time")["Parameter"]["Value"] == latest["restoreTime"]

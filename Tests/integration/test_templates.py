@@ -49,6 +49,8 @@ SAMPLE_STACKS = {
         "SourceKind": "instance", "Engine": "postgres", "SourceAccountId": SOURCE_ACCOUNT, "SnapshotKmsKeyArn": KEY,
         "HostedZoneId": ZONE, "SnapshotIdentifier": "rds:prod-db-2026-11-01-02-00", "StagingDBGeneration": "0a1b2c3d4e5f",
         "SchemaMigrations": "false"},
+    "aurora clone, stack": {
+        "RefreshMethod": "clone", "HostedZoneId": ZONE, "RestoreTime": "2026-12-01T04:05:06Z", "StagingDBGeneration": "5e6f7a8b9c0d"},
     "rds mariadb, pipeline": {
         "SourceKind": "instance", "Engine": "mariadb", "RestoreMode": "pipeline", "PipelineName": "staging-db-deploy",
         "SchemaMigrations": "false"},
@@ -356,6 +358,8 @@ def test_sample_stack_is_valid_input(template, name):
     ({"StagingInstanceClass": "db.t4g.medium"}, "DataAPINeedsNoTClass"),
     ({"DatabaseSecretArn": SECRET, "StagingInstanceClass": "db.t3.large"}, "DataAPINeedsNoTClass"),
     ({"SnapshotIdentifier": "prod-db-2026-11-01"}, "SnapshotNeedsGeneration"),
+    ({"RefreshMethod": "clone", "RestoreTime": "2026-12-01T04:05:06Z"}, "SnapshotNeedsGeneration"),
+    ({"RefreshMethod": "clone", "SourceAccountId": SOURCE_ACCOUNT}, "ClonesAreOfAuroraClusters"),
 ])
 def test_rules_refuse_inconsistent_input(template, overrides, rule):
     assert Stack(template, overrides).rule_failures() == [rule]
@@ -616,7 +620,8 @@ def test_serverless_functions_have_the_template_iam_actions(template, serverless
 LAMBDA_OWN = ("logs:", "sns:Publish")
 
 
-@pytest.mark.parametrize("name", ["defaults", "aurora-postgresql, everything set", "aurora-mysql, pipeline", "rds postgres, stack"])
+@pytest.mark.parametrize("name", ["defaults", "aurora-postgresql, everything set", "aurora-mysql, pipeline", "rds postgres, stack",
+                                  "aurora clone, stack"])
 def test_the_template_grants_no_more_than_iam_policy(template, name):
     from harness.build import binary
 
@@ -676,6 +681,18 @@ def prop(stack, name, key):
     """One property of a resource, resolved (NO_VALUE when absent)."""
     properties = stack.template["Resources"][name]["Properties"]
     return stack.resolve(properties[key]) if key in properties else NO_VALUE
+
+
+def test_a_clone_is_a_copy_on_write_clone_of_the_source_at_the_restore_time(template):
+    stack = Stack(template, SAMPLE_STACKS["aurora clone, stack"])
+    assert stack.exists(template["Resources"]["StagingCluster"]) and stack.exists(template["Resources"]["SchemaMigration"])
+    assert (prop(stack, "StagingCluster", "SourceDBClusterIdentifier"), prop(stack, "StagingCluster", "RestoreType"),
+            prop(stack, "StagingCluster", "RestoreToTime")) == ("prod-db", "copy-on-write", "2026-12-01T04:05:06Z")
+    assert prop(stack, "StagingCluster", "SnapshotIdentifier") is NO_VALUE
+    assert prop(stack, "StagingCluster", "ManageMasterUserPassword") is True
+    # Without a time there is no clone yet, whatever SnapshotIdentifier says.
+    none = Stack(template, {"RefreshMethod": "clone", "SnapshotIdentifier": "prod-db-2026-11-01", "StagingDBGeneration": "1"})
+    assert not none.exists(template["Resources"]["StagingCluster"])
 
 
 def test_with_migrations_the_default_class_is_serverless_and_the_data_api_is_on(template):

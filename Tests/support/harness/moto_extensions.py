@@ -5,6 +5,7 @@
   page, ignoring MaxRecords and Marker).
 - RDS snapshots shared from another account reported as SnapshotType "shared", as AWS does (moto reports
   the owner's "manual").
+- RDS DescribeAccountAttributes (moto has none): the DB cluster quota and its use, as AWS reports it.
 - /moto-api/data.json that survives models with unreadable properties (moto's own view raises on an RDS
   cluster's master_user_password), so tests can compare all of moto's state before and after a call.
 - CloudFormation custom resources without Docker: moto would run the ServiceToken's Lambda function in a
@@ -46,7 +47,7 @@ from moto.codepipeline.models import CodePipeline, CodePipelineBackend
 from moto.codepipeline.responses import CodePipelineResponse
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.exceptions import JsonRESTError
-from moto.core.responses import BaseResponse, PaginatedResult
+from moto.core.responses import ActionResult, BaseResponse, PaginatedResult
 from moto.core.utils import get_pagination_model
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal import urls as moto_api_urls
@@ -182,6 +183,18 @@ def _install_rds():
     RDSResponse.describe_db_cluster_snapshots = _paginated(
         "DescribeDBClusterSnapshots", RDSResponse.describe_db_cluster_snapshots)
     _install_shared_snapshot_type()
+    RDSResponse.describe_account_attributes = _describe_account_attributes
+
+
+# AWS: "DB clusters: 40 per Region (adjustable)" (Amazon Aurora User Guide, "Quotas in Amazon Aurora");
+# DescribeAccountAttributes lists each quota as AccountQuotaName, Used, Max
+# (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeAccountAttributes.html).
+DB_CLUSTER_QUOTA = 40
+
+
+def _describe_account_attributes(self):
+    return ActionResult({"AccountQuotas": [{"AccountQuotaName": "DBClusters", "Used": len(self.backend.clusters),
+                                            "Max": DB_CLUSTER_QUOTA}]})
 
 
 # --- RDS shared snapshots' type ------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 database: installed into the moto_server process by moto_extensions.install().
 
 What moto lacks, and what this adds:
-- AWS::RDS::DBCluster (moto ignores it): created, or restored when SnapshotIdentifier is set, through moto's
-  own RDS backend, with the attributes Endpoint.Address, Endpoint.Port, ReadEndpoint.Address, DBClusterArn
+- AWS::RDS::DBCluster (moto ignores it): created, restored when SnapshotIdentifier is set, or cloned when
+  SourceDBClusterIdentifier is (RestoreType copy-on-write), through moto's own RDS backend, with the attributes Endpoint.Address, Endpoint.Port, ReadEndpoint.Address, DBClusterArn
   and MasterUserSecret.SecretArn.
 - ManageMasterUserPassword on a DB restored from a snapshot (cluster or instance), as CloudFormation's RDS
   handlers do it: a ModifyDB* right after the restore, whose secret RDS creates. moto's RDS-managed secret
@@ -102,7 +102,16 @@ class StagingDBCluster(CloudFormationModel):
                     "vpc_security_group_ids": properties.get("VpcSecurityGroupIds"),
                     "enable_http_endpoint": properties.get("EnableHttpEndpoint"),
                     "deletion_protection": properties.get("DeletionProtection", False), "tags": _tags(properties)}
-        if properties.get("SnapshotIdentifier"):
+        if properties.get("SourceDBClusterIdentifier"):
+            # A clone (RestoreType copy-on-write) or point-in-time restore of another cluster: moto's
+            # backend has the operation, but CloudFormation's model in moto does not call it.
+            overrides = {k: v for k, v in settings.items() if v is not None and k != "db_cluster_identifier"}
+            cluster = backend.restore_db_cluster_to_point_in_time(
+                db_cluster_identifier=identifier, source_db_cluster_identifier=properties["SourceDBClusterIdentifier"],
+                restore_type=properties.get("RestoreType", "full-copy"), restore_to_time=properties.get("RestoreToTime"), **overrides)
+            _manage_master_password(lambda change: backend.modify_db_cluster({"db_cluster_identifier": cluster.db_cluster_identifier, **change}),
+                                    properties)
+        elif properties.get("SnapshotIdentifier"):
             cluster = backend.restore_db_cluster_from_snapshot(properties["SnapshotIdentifier"], settings)
             _manage_master_password(lambda change: backend.modify_db_cluster({"db_cluster_identifier": cluster.db_cluster_identifier, **change}),
                                     properties)
