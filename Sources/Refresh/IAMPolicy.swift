@@ -56,13 +56,13 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         let parameter = scope.arn("ssm", "parameter" + settings.latestParameter)
         return IAMPolicy(statements: [
             Statement("LatestSnapshotParameter", ["ssm:GetParameter", "ssm:PutParameter", "ssm:AddTagsToResource"], [parameter]),
-            snapshotReads(settings, scope),
-        ] + cloneReads(settings, scope, quota: false))
+        ] + sourceReads(settings, scope, quota: false))
     }
 
-    /// Clone mode: the source cluster's state and window; restore-from-snapshot also the cluster quota.
-    static func cloneReads(_ settings: Settings, _ scope: Scope, quota: Bool) -> [Statement] {
-        guard settings.refreshMethod == .clone else { return [] }
+    /// The source's snapshots; in clone mode instead the source cluster's state and window, and
+    /// for restore-from-snapshot the cluster quota.
+    static func sourceReads(_ settings: Settings, _ scope: Scope, quota: Bool) -> [Statement] {
+        guard settings.refreshMethod == .clone else { return [snapshotReads(settings, scope)] }
         var statements = [Statement("ReadSourceCluster", ["rds:DescribeDBClusters"], [scope.arn("rds", "cluster:" + settings.source.identifier)])]
         // DescribeAccountAttributes has no resource-level permissions.
         if quota { statements.append(Statement("ReadClusterQuota", ["rds:DescribeAccountAttributes"], ["*"])) }
@@ -90,8 +90,7 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                       [settings.latestParameter, settings.currentParameter, settings.pipelineNameParameter].map { scope.arn("ssm", "parameter" + $0) }),
             Statement("WriteCurrentSnapshotParameter", ["ssm:PutParameter", "ssm:AddTagsToResource"],
                       [scope.arn("ssm", "parameter" + settings.currentParameter)]),
-            snapshotReads(settings, scope),
-        ] + cloneReads(settings, scope, quota: true)
+        ] + sourceReads(settings, scope, quota: true)
         switch settings.restoreMode {
         case .pipeline:
             // Without PIPELINE_NAME the name is read from SSM at run time: any pipeline of the account.
@@ -125,8 +124,8 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     public static func stackUpdateRole(_ settings: Settings, _ scope: Scope, snapshotKey: String? = nil, secretKey: String? = nil,
                                        cname: CNAME? = nil) -> IAMPolicy {
         // The snapshots only: CloudFormation does not list the source's.
-        let reads = Statement("ListSourceSnapshots", [snapshotListAction(settings)], snapshotARNs(settings, scope))
-        return IAMPolicy(statements: [reads] + stackDeployment(settings, stack: settings.stackName ?? "*", scope, snapshotKey: snapshotKey,
+        let reads = settings.refreshMethod == .clone ? [] : [Statement("ListSourceSnapshots", [snapshotListAction(settings)], snapshotARNs(settings, scope))]
+        return IAMPolicy(statements: reads + stackDeployment(settings, stack: settings.stackName ?? "*", scope, snapshotKey: snapshotKey,
                                                                secretKey: secretKey, cname: cname))
     }
 

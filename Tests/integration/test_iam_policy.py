@@ -49,6 +49,8 @@ def arn_of(call):
     service, action, params = call["service"], call["action"], call["params"]
     if service == "ssm":
         return f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{params['Name']}"
+    if service == "rds" and action == "DescribeAccountAttributes":
+        return "*"  # no resource-level permissions (Service Authorization Reference, Amazon RDS)
     if service == "rds" and "DBClusterIdentifier" in params:
         return f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{params['DBClusterIdentifier']}"
     if service == "rds":
@@ -173,3 +175,25 @@ def test_schema_migration_policy_names_the_cluster_the_secret_and_every_data_api
         assert allows(policy["Statement"], f"rds-data:{operation}", cluster), operation
     assert allows(policy["Statement"], "secretsmanager:GetSecretValue", secret)
     assert not allows(policy["Statement"], "rds-data:ExecuteStatement", f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:prod")
+
+
+def test_clone_mode_calls_only_what_its_policies_allow(moto, tmp_path):
+    rds = moto.client("rds")
+    if not rds.describe_db_clusters(DBClusterIdentifier="prod")["DBClusters"][0]["DBClusterMembers"]:
+        rds.create_db_instance(DBInstanceIdentifier="prod-1", DBClusterIdentifier="prod", Engine="aurora-postgresql",
+                               DBInstanceClass="db.r6g.large")
+    template = tmp_path / "staging-db.json"
+    template.write_text(json.dumps({"Parameters": {"RestoreTime": {"Type": "String"}}, "Resources": {
+        "Marker": {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "/iam-clone/cloned-at", "Type": "String", "Value": {"Ref": "RestoreTime"}}}}}))
+    role = moto.client("iam").create_role(RoleName="iam-clone-StackUpdateRole", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudformation.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    settings = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": "/iam-clone", "REFRESH_METHOD": "clone", "RESTORE_MODE": "stack",
+                "STACK_NAME": "iam-clone-staging", "STACK_TEMPLATE": str(template), "STACK_ROLE_ARN": role}
+    latest = run_and_record(moto, "update-latest-snapshot-id", {}, settings)
+    assert ("rds:DescribeDBClusters", f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster:prod") in latest
+    check_coverage(iam_policy(moto, "update-latest-snapshot-id", settings), latest)
+    created = run_and_record(moto, "restore-from-snapshot", {}, settings)
+    assert ("rds:DescribeAccountAttributes", "*") in created
+    assert ("ssm:PutParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/iam-clone/current-restore-time") in created
+    check_coverage(iam_policy(moto, "restore-from-snapshot", settings), created | {("iam:PassRole", role)})
