@@ -9,7 +9,10 @@ staging database, and the Runtime API emulator for Lambda. The functions are the
 3. update-latest-snapshot-id on its schedule's event: the newest usable snapshot into SSM;
 4. restore-from-snapshot: latest copied to current, and the stack updated to restore from it, which has
    CloudFormation restore the cluster, point the CNAME at it and ask Custom::SchemaMigration to migrate;
-5. schema-migration answers that request by applying tools/sample-migrations through the Data API.
+5. schema-migration answers that request by applying tools/sample-migrations through the Data API;
+6. a scheduled run that fails, ending as a message on the failure topic;
+7. clone mode: a second stack (RefreshMethod=clone) whose staging cluster is a copy-on-write clone of
+   production as of its latest restorable time, migrated and behind its own CNAME.
 Everything started is stopped at the end, whatever happened.
 """
 import json
@@ -120,6 +123,41 @@ def cycle(moto, postgres, api):
     if final["StackStatus"] != "UPDATE_COMPLETE" or values["current-snapshot-id"] != latest["snapshot"] or not record:
         raise CycleFailed("the cycle did not end with the stack updated, current = latest and a CNAME")
     failure_path(stack)
+    clone_cycle(moto, postgres, api)
+
+
+def clone_cycle(moto, postgres, api):
+    """RefreshMethod clone: a second stack whose staging cluster is a copy-on-write clone of production
+    as of its latest restorable time, migrated and behind its own CNAME."""
+    began = time.monotonic()
+    rds = moto.client("rds")
+    rds.create_db_instance(DBInstanceIdentifier=f"{PRODUCTION}-1", DBClusterIdentifier=PRODUCTION, Engine="aurora-postgresql",
+                           DBInstanceClass="db.r6g.large")  # Aurora clones only a cluster with an instance
+    postgres.psql("-d", "postgres", "-c", "CREATE DATABASE app_clone")
+    stack = StagingStack(moto, DIST / "bootstrap", layer_zip=DIST / "migrations-layer.zip", code_zip=DIST / "bootstrap.zip",
+                         name="staging-refresh-clone")
+    created = stack.deploy(**stack.prepare(), RefreshMethod="clone", ParameterPrefix="/staging-refresh-clone", DatabaseName="app_clone")
+    step(f"clone mode: deployed template.yml as stack {stack.name} (RefreshMethod=clone): {created['StackStatus']}", began)
+    latest, began = invoke(stack, "update-latest-snapshot-id", SCHEDULED_EVENT)
+    step(f"update-latest-snapshot-id: {PRODUCTION} is clonable; latest restorable time {latest['restoreTime']}", began)
+    restore, began = invoke(stack, "restore-from-snapshot", SCHEDULED_EVENT)
+    step(f"restore-from-snapshot: RestoreTime = {restore['snapshot']}; stack {restore.get('stackAction')}", began)
+    began = time.monotonic()
+    answers = answer_migrations(stack, api, postgres)
+    received = {answer["RequestId"]: answer for answer in custom_resource_responses(moto)}
+    for event, _, failed in answers:
+        answer = received.get(event["RequestId"], {})
+        step(f"schema-migration on the clone: {answer.get('Status')}: {answer.get('Reason')}", began)
+        if failed or answer.get("Status") != "SUCCESS":
+            raise CycleFailed(f"the clone's migration failed: {answer.get('Reason')}")
+    clone = rds.describe_db_clusters(DBClusterIdentifier=stack.resources()["StagingCluster"]["PhysicalResourceId"])["DBClusters"][0]
+    record = stack.record()
+    final = stack.describe()["StackStatus"]
+    detail(f"clone:               {clone['DBClusterIdentifier']} (copy-on-write of {PRODUCTION} at {restore['snapshot']})")
+    detail(f"CNAME:               {record[0]} → {record[1]}" if record else "CNAME:               none")
+    detail(f"stack:               {stack.name} {final}")
+    if final != "UPDATE_COMPLETE" or not record or record[1] != clone["Endpoint"]:
+        raise CycleFailed("the clone cycle did not end with the stack updated and the CNAME on the clone")
 
 
 def failure_path(stack):

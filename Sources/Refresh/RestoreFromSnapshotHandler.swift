@@ -187,7 +187,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
                 output.stackAction = "recreated"
             }
         }
-        context.logger.info("restore started", ["snapshot": .string(snapshot), "mode": .string(output.mode),
+        context.logger.info("restore started", [settings.refreshMethod == .clone ? "restoreTime" : "snapshot": .string(snapshot), "mode": .string(output.mode),
                                                 "execution": .string(output.executionId ?? "-"), "stack": .string(output.stackAction ?? "-")])
         return output
     }

@@ -57,7 +57,8 @@ class StagingStack:
         """The bucket with the zips and the hosted zone. Returns the parameters template.yml needs for
         them. The migrations sign in with the staging DB's own RDS-managed secret."""
         s3 = self.moto.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
+        if BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:  # a second stack shares the artifacts
+            s3.create_bucket(Bucket=BUCKET)
         code = pathlib.Path(self.code_zip) if self.code_zip else None
         if code is None:  # a zip of the binary under test, as make package would lay it out
             code = pathlib.Path(tempfile.mkdtemp(prefix="staging-refresh-code-")) / "bootstrap.zip"
@@ -65,7 +66,7 @@ class StagingStack:
                 archive.write(self.bootstrap, "bootstrap")
         s3.upload_file(str(code), BUCKET, CODE_KEY)
         s3.upload_file(str(self.layer_zip), BUCKET, LAYER_KEY)
-        zone = self.moto.client("route53").create_hosted_zone(Name=ZONE, CallerReference="staging-refresh")
+        zone = self.moto.client("route53").create_hosted_zone(Name=ZONE, CallerReference=self.name)
         return {"HostedZoneId": zone["HostedZone"]["Id"].split("/")[-1], "RecordName": f"db.{ZONE}",
                 "CodeS3Bucket": BUCKET, "CodeS3Key": CODE_KEY, "LayerS3Key": LAYER_KEY}
 
