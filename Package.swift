@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations"]),
-        .testTarget(name: "RefreshTests", dependencies: ["Refresh", "AWSClient", "LambdaRuntime"]),
+        .testTarget(name: "RefreshTests", dependencies: ["Refresh", "AWSClient", "LambdaRuntime", "Basics"]),
     ],
     swiftLanguageModes: [.v6]
 )

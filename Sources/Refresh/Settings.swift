@@ -31,6 +31,9 @@ public struct Settings: Sendable, Equatable {
     public var parameterPrefix: String
     public var restoreMode: RestoreMode
     public var refreshMethod: RefreshMethod
+    /// Self-service clones: where they are placed (a DB subnet group's name, security group ids).
+    public var cloneSubnetGroup: String?
+    public var cloneSecurityGroupIDs: [String]
     public var pipelineName: String?
     public var pipelineVariable: String?
     public var stackName: String?
@@ -46,7 +49,7 @@ public struct Settings: Sendable, Equatable {
         "SOURCE_DB_CLUSTER_IDENTIFIER", "SOURCE_DB_INSTANCE_IDENTIFIER", "SOURCE_ACCOUNT_ID", "SNAPSHOT_TYPES",
         "ENGINE", "ENGINE_VERSION", "PARAMETER_PREFIX", "RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE",
         "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED",
-        "STACK_ROLE_ARN", "REFRESH_METHOD",
+        "STACK_ROLE_ARN", "REFRESH_METHOD", "CLONE_DB_SUBNET_GROUP", "CLONE_SECURITY_GROUP_IDS",
     ]
 
     public static let documentation: [(name: String, meaning: String)] = [
@@ -58,6 +61,8 @@ public struct Settings: Sendable, Equatable {
         ("ENGINE_VERSION", "engine version prefix, e.g. 15 or 15.4 (default: any)"),
         ("PARAMETER_PREFIX", "SSM prefix (default /staging-refresh)"),
         ("RESTORE_MODE", "stack or pipeline (default stack)"),
+        ("CLONE_DB_SUBNET_GROUP", "self-service clones: their DB subnet group (default: the default VPC)"),
+        ("CLONE_SECURITY_GROUP_IDS", "self-service clones: comma list of their security groups (default: the VPC's default)"),
         ("REFRESH_METHOD", "snapshot, or clone: an Aurora copy-on-write clone of the source cluster as of its latest restorable time (default snapshot)"),
         ("PIPELINE_NAME", "pipeline to start (default: SSM <prefix>/pipeline-name)"),
         ("PIPELINE_VARIABLE", "pipeline variable that receives the snapshot, e.g. SNAPSHOT (default: none)"),
@@ -139,6 +144,8 @@ public struct Settings: Sendable, Equatable {
             throw bad("REFRESH_METHOD", "must be snapshot or clone", example: "clone")
         }
         self.refreshMethod = refreshMethod
+        cloneSubnetGroup = source.value("CLONE_DB_SUBNET_GROUP")?.value
+        cloneSecurityGroupIDs = (source.value("CLONE_SECURITY_GROUP_IDS")?.value ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
         if refreshMethod == .clone, case .instance = self.source {
             throw RefreshError.invalidConfiguration(
                 "REFRESH_METHOD=clone needs an Aurora cluster: copy-on-write clones exist only for Aurora; set SOURCE_DB_CLUSTER_IDENTIFIER, or REFRESH_METHOD=snapshot for an RDS instance")

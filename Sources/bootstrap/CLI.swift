@@ -24,6 +24,8 @@ enum CLI {
             return IAMPolicyCommand.run(Array(arguments.dropFirst()))
         case "migrate":
             return MigrateCommand.run(Array(arguments.dropFirst()))
+        case "clone":
+            return CloneCommand.run(Array(arguments.dropFirst()))
         default:
             return usageError("unknown command \(QuotedInput.quote(command)); run 'bootstrap --help'")
         }
@@ -90,6 +92,7 @@ enum CLI {
                                                       (stack-update-role: CloudFormation's role in stack mode)
           bootstrap migrate info|validate|migrate|repair
                                                       the migrations against a cluster through the Data API
+          bootstrap clone create|list|delete          your own copy-on-write clone of the source cluster
           bootstrap --help                            this text
 
         Handlers:

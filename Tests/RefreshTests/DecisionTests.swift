@@ -1,3 +1,4 @@
+import Basics
 import FoundationEssentials
 import LambdaRuntime
 import Testing
@@ -261,5 +262,61 @@ import Testing
         #expect(parameters.parameters.map { $0.usePreviousValue ? "\($0.key)=previous" : "\($0.key)=\($0.value ?? "")" }
                 == ["RestoreTime=2026-12-01T04:05:06Z", "StagingDBGeneration=\(StackParameters.generation(of: "2026-12-01T04:05:06Z"))",
                     "SnapshotIdentifier=previous"])
+    }
+}
+
+@Suite struct DeveloperClonesTests {
+    private func clones(_ prefix: String = "/staging-refresh") throws -> DeveloperClones {
+        DeveloperClones(settings: try Settings(SettingsSource(environment: ["SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "RESTORE_MODE": "pipeline",
+                                                                           "PARAMETER_PREFIX": prefix])))
+    }
+
+    private func stack(_ name: String, base: String = "staging-refresh", expires: String, status: String = "CREATE_COMPLETE",
+                       created: String = "2026-12-01T08:00:00Z") -> CloudFormation.Stack {
+        CloudFormation.Stack(name: name, id: "", status: status, statusReason: nil, outputs: ["Endpoint": "\(name).example"], parameters: [:],
+                             tags: ["staging-refresh:clones-of": base, "staging-refresh:owner": "arn:aws:iam::1:user/alice",
+                                    "staging-refresh:source": "prod", "staging-refresh:expires": expires],
+                             creationTime: created)
+    }
+
+    @Test func namesAreThisBasesAndValidRDSIdentifiers() throws {
+        #expect(try clones().stackName(for: "alice-bugfix") == "staging-refresh-clone-alice-bugfix")
+        #expect(try clones("/teams/payments").stackName(for: "bob") == "teams-payments-clone-bob")
+        for bad in ["Alice", "1st", "a--b", "a-", "a_b", String(repeating: "a", count: 21), ""] {
+            #expect(throws: RefreshError.self) { try clones().stackName(for: bad) }
+        }
+    }
+
+    @Test func ttlIsMinutesHoursOrDaysUpToAWeek() throws {
+        #expect(try DeveloperClones.ttlMilliseconds("30m") == 1_800_000)
+        #expect(try DeveloperClones.ttlMilliseconds("8h") == 28_800_000)
+        #expect(try DeveloperClones.ttlMilliseconds("7d") == 604_800_000)
+        for bad in ["8", "0h", "8d", "h", "-1h", "1.5h"] {
+            #expect(throws: RefreshError.self) { try DeveloperClones.ttlMilliseconds(bad) }
+        }
+    }
+
+    @Test func onlyThisBasesExpiredClonesAreExpiredAndAnUnreadableExpiryIsKept() throws {
+        let now = UTCTime(iso8601: "2026-12-01T12:00:00Z")!.epochMilliseconds
+        let all = try clones().clones(in: [
+            stack("staging-refresh-clone-old", expires: "2026-12-01T11:59:59Z"),
+            stack("staging-refresh-clone-new", expires: "2026-12-01T12:00:01Z"),
+            stack("staging-refresh-clone-going", expires: "2026-12-01T10:00:00Z", status: "DELETE_IN_PROGRESS"),
+            stack("staging-refresh-clone-odd", expires: "tomorrow"),
+            stack("other-clone-old", base: "other", expires: "2026-12-01T09:00:00Z"),
+            stack("staging-refresh-clone-x", base: "other", expires: "2026-12-01T09:00:00Z"),
+        ])
+        #expect(all.map(\.name) == ["going", "new", "odd", "old"])
+        #expect(DeveloperClones.expired(all, now: now).map(\.name) == ["old"])
+    }
+
+    @Test func theListIsATableWithAgesAHumanReads() throws {
+        let now = UTCTime(iso8601: "2026-12-01T10:30:00Z")!.epochMilliseconds
+        let table = DeveloperClones.table(try clones().clones(in: [stack("staging-refresh-clone-alice", expires: "2026-12-01T16:00:00Z")]), now: now)
+        #expect(table.split(separator: "\n").map { $0.split(separator: " ").map(String.init) } == [
+            ["NAME", "OWNER", "SOURCE", "AGE", "EXPIRES", "STATUS", "ENDPOINT"],
+            ["alice", "alice", "prod", "2h30m", "2026-12-01T16:00:00Z", "CREATE_COMPLETE", "staging-refresh-clone-alice.example"],
+        ])
+        #expect(DeveloperClones.age(59 * 60_000) == "59m" && DeveloperClones.age(49 * 3_600_000) == "2d")
     }
 }

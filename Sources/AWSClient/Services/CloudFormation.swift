@@ -13,6 +13,8 @@ public struct CloudFormation {
         public let statusReason: String?
         public let outputs: [String: String]
         public let parameters: [String: String]
+        public var tags: [String: String] = [:]
+        public var creationTime: String? = nil
     }
 
     public struct Parameter: Sendable, Equatable {
@@ -44,18 +46,55 @@ public struct CloudFormation {
         } catch where error.code == "ValidationError" && error.description.contains("does not exist") {
             return nil
         }
-        guard let stack = result.child("Stacks")?.children("member").first else { return nil }
+        return result.child("Stacks")?.children("member").first.map(Self.stack)
+    }
+
+    /// Every stack of the account and region that is not deleted, all pages.
+    public func describeStacks() throws(AWSError) -> [Stack] {
+        var stacks: [Stack] = []
+        var token: String?
+        repeat {
+            var parameters = QueryParameters()
+            parameters.add("NextToken", token)
+            let result = try wire.call("DescribeStacks", parameters)
+            stacks += result.child("Stacks")?.children("member").map(Self.stack) ?? []
+            token = nonEmpty(result["NextToken"])
+        } while token != nil
+        return stacks
+    }
+
+    /// The newest events of a stack first, as CloudFormation lists them (one page: the latest 100).
+    public struct Event: Sendable, Equatable {
+        public let logicalID: String
+        public let resourceType: String
+        public let status: String
+        public let reason: String?
+        public let timestamp: String
+    }
+
+    public func describeStackEvents(name: String) throws(AWSError) -> [Event] {
+        var parameters = QueryParameters()
+        parameters.add("StackName", name)
+        let result = try wire.call("DescribeStackEvents", parameters)
+        return result.child("StackEvents")?.children("member").map { e in
+            Event(logicalID: e["LogicalResourceId"] ?? "", resourceType: e["ResourceType"] ?? "", status: e["ResourceStatus"] ?? "",
+                  reason: nonEmpty(e["ResourceStatusReason"]), timestamp: e["Timestamp"] ?? "")
+        } ?? []
+    }
+
+    static func stack(_ element: XMLElement) -> Stack {
         func pairs(_ list: String, _ key: String, _ value: String) -> [String: String] {
             var map: [String: String] = [:]
-            for member in stack.child(list)?.children("member") ?? [] {
+            for member in element.child(list)?.children("member") ?? [] {
                 if let k = member[key] { map[k] = member[value] ?? "" }
             }
             return map
         }
-        return Stack(name: stack["StackName"] ?? name, id: stack["StackId"] ?? "", status: stack["StackStatus"] ?? "",
-                     statusReason: nonEmpty(stack["StackStatusReason"]),
+        return Stack(name: element["StackName"] ?? "", id: element["StackId"] ?? "", status: element["StackStatus"] ?? "",
+                     statusReason: nonEmpty(element["StackStatusReason"]),
                      outputs: pairs("Outputs", "OutputKey", "OutputValue"),
-                     parameters: pairs("Parameters", "ParameterKey", "ParameterValue"))
+                     parameters: pairs("Parameters", "ParameterKey", "ParameterValue"),
+                     tags: pairs("Tags", "Key", "Value"), creationTime: nonEmpty(element["CreationTime"]))
     }
 
     /// Starts creating the stack and returns its id; CloudFormation finishes asynchronously.
