@@ -32,6 +32,11 @@ enum HandlerTable {
             summary: "CloudFormation custom resource (Custom::SchemaMigration): applies the V<version>__<description>.sql files of the migrations layer through the RDS Data API and answers on the ResponseURL, always and before the deadline. Create/Update migrate; Delete changes nothing. Data: {AppliedCount, CurrentVersion}. Invoked directly with {\"action\": \"migrate\"} it returns the summary. ResourceProperties (in parentheses) override the environment.",
             settings: MigrationSettings.documentation.map { Setting(name: "\($0.env) (\($0.property))", meaning: $0.meaning) },
             make: { try SchemaMigrationHandler.make() }),
+        HandlerEntry(
+            name: "expire-clones",
+            summary: "Cron: deletes this base's self-service clones (stacks <base>-clone-<name>, made by bootstrap clone) whose staging-refresh:expires tag has passed. Result: {action, expired}. {\"dryRun\": true} lists them only. {\"action\": \"create-clone\"|\"list-clones\"|\"delete-clone\", \"name\": …, \"ttl\": \"8h\", \"class\": …, \"owner\": …} does what bootstrap clone does.",
+            settings: refreshSettings(excluding: ["RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE", "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED", "STACK_ROLE_ARN", "SNAPSHOT_TYPES", "REFRESH_METHOD"]),
+            make: { try ExpireClonesHandler.make() }),
         EchoHandler.entry,
         ContextHandler.entry,
         FailHandler.entry,

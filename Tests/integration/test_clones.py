@@ -84,3 +84,48 @@ def test_a_source_that_cannot_be_cloned_is_refused_before_any_stack_exists(moto)
     status, _, err = clone(moto, "create", "bob", SOURCE_DB_CLUSTER_IDENTIFIER="nowhere")
     assert status == 1 and "cluster 'nowhere' cannot be cloned: no cluster of that name" in err
     assert not [s for s in moto.client("cloudformation").describe_stacks()["Stacks"] if s["StackName"].endswith("-clone-bob")]
+
+
+def clone_stack(moto, name, expires, base="staging-refresh"):
+    """A clone stack as bootstrap clone makes it, with an expiry of the test's choosing."""
+    moto.client("cloudformation").create_stack(
+        StackName=f"{base}-clone-{name}", TemplateBody=(ROOT / "templates" / "clone.yml").read_text(),
+        Parameters=[{"ParameterKey": "SourceDBIdentifier", "ParameterValue": "prod"}, {"ParameterKey": "Engine", "ParameterValue": "aurora-postgresql"},
+                    {"ParameterKey": "ClusterIdentifier", "ParameterValue": f"{base}-clone-{name}"}],
+        Tags=[{"Key": "staging-refresh:clones-of", "Value": base}, {"Key": "staging-refresh:owner", "Value": "arn:aws:iam::123456789012:user/carol"},
+              {"Key": "staging-refresh:source", "Value": "prod"}, {"Key": "staging-refresh:expires", "Value": expires}])
+
+
+def stack_names(moto):
+    return sorted(s["StackName"] for s in moto.client("cloudformation").describe_stacks()["Stacks"] if "-clone-" in s["StackName"])
+
+
+def test_expire_clones_deletes_only_this_bases_expired_clones_and_a_dry_run_only_lists_them(moto):
+    from harness.refresh import invoke
+
+    clone_stack(moto, "stale", "2020-01-01T00:00:00Z")
+    clone_stack(moto, "fresh", "2099-01-01T00:00:00Z")
+    clone_stack(moto, "stale", "2020-01-01T00:00:00Z", base="other-team")
+    settings = {k: v for k, v in SETTINGS.items() if k != "CLONE_POLL_SECONDS"}
+    result, failed, _ = invoke(moto, "expire-clones", {"dryRun": True}, settings)
+    assert not failed and [c["name"] for c in result["expired"]] == ["stale"] and result["dryRun"], result
+    assert "staging-refresh-clone-stale" in stack_names(moto)
+
+    result, failed, _ = invoke(moto, "expire-clones", {"version": "0", "detail-type": "Scheduled Event", "source": "aws.events"}, settings)
+    assert not failed and [c["stackName"] for c in result["expired"]] == ["staging-refresh-clone-stale"], result
+    assert stack_names(moto) == ["other-team-clone-stale", "staging-refresh-clone-fresh", "staging-refresh-clone-notours"]
+    assert not [c for c in moto.client("rds").describe_db_clusters()["DBClusters"] if c["DBClusterIdentifier"] == "staging-refresh-clone-stale"]
+
+
+def test_the_actions_as_lambda_events(moto):
+    from harness.refresh import invoke
+
+    settings = {k: v for k, v in SETTINGS.items() if k != "CLONE_POLL_SECONDS"}
+    result, failed, _ = invoke(moto, "expire-clones", {"action": "create-clone", "name": "dave", "ttl": "1h", "owner": "chat:dave"}, settings)
+    assert not failed and result["created"]["stackName"] == "staging-refresh-clone-dave", result
+    result, failed, _ = invoke(moto, "expire-clones", {"action": "list-clones"}, settings)
+    assert [(c["name"], c["owner"]) for c in result["clones"] if c["name"] == "dave"] == [("dave", "chat:dave")]
+    result, failed, _ = invoke(moto, "expire-clones", {"action": "delete-clone", "name": "dave"}, settings)
+    assert not failed and result["deleted"] == "staging-refresh-clone-dave"
+    result, failed, _ = invoke(moto, "expire-clones", {"action": "delete-clone"}, settings)
+    assert failed and result["errorType"] == "Function.InvalidEvent" and "needs the clone's 'name'" in result["errorMessage"]
