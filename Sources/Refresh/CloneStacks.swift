@@ -64,7 +64,14 @@ public struct CloneStacks {
     }
 
     public func list() throws -> [Summary] {
-        clones.clones(in: try CloudFormation(session: session, deadline: deadline).describeStacks()).map(Self.summary)
+        clones.clones(in: try cloneStacks(CloudFormation(session: session, deadline: deadline))).map(Self.summary)
+    }
+
+    /// The stacks named like this base's clones, each described (its tags decide whether it is one).
+    func cloneStacks(_ cloudFormation: CloudFormation) throws -> [CloudFormation.Stack] {
+        try cloudFormation.listStackNames().filter { $0.hasPrefix("\(clones.base)-clone-") }.compactMap { name in
+            try cloudFormation.describeStack(name: name)
+        }
     }
 
     /// Deletes only a clone stack of this base: any other stack of that name is refused.
@@ -81,7 +88,7 @@ public struct CloneStacks {
     /// Deletes this base's clones past their expiry (only lists them on a dry run); returns them.
     public func expire(now: Int64, dryRun: Bool) throws -> [Summary] {
         let cloudFormation = CloudFormation(session: session, deadline: deadline)
-        let expired = DeveloperClones.expired(clones.clones(in: try cloudFormation.describeStacks()), now: now)
+        let expired = DeveloperClones.expired(clones.clones(in: try cloneStacks(cloudFormation)), now: now)
         if !dryRun {
             for clone in expired { try cloudFormation.deleteStack(name: clone.stack) }
         }

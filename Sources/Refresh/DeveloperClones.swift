@@ -3,8 +3,8 @@ import Basics
 import LambdaRuntime
 
 /// Self-service clones: a developer's own copy-on-write clone of the source cluster, in a stack of
-/// its own named `<base>-clone-<name>` (base: the parameter prefix, `/staging-refresh` →
-/// `staging-refresh`), tagged with who made it, of what, and when it expires. These are the
+/// its own named `<base>-clone-<name>` (base: CLONE_NAME_PREFIX, by default the parameter prefix
+/// without its slashes, `/staging-refresh` → `staging-refresh`), tagged with who made it, of what, and when it expires. These are the
 /// decisions; the CLI and the expire-clones handler carry them out.
 struct DeveloperClones {
     static let baseTag = "staging-refresh:clones-of"
@@ -17,7 +17,7 @@ struct DeveloperClones {
     let base: String
 
     init(settings: Settings) {
-        base = settings.parameterPrefix.split(separator: "/").joined(separator: "-").lowercased()
+        base = settings.cloneNamePrefix
     }
 
     /// One clone as its stack shows it.

@@ -141,6 +141,53 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                          [scope.arn("rds", (isCluster ? "cluster:" : "db:") + settings.source.identifier)], effect: "Deny")
     }
 
+    /// expire-clones: CloudFormation acts with its credentials on the clone stacks, so it holds what
+    /// they do, scoped to `<CLONE_NAME_PREFIX>-clone-*`: creating only with the prefix's tag in the
+    /// request, changing and deleting only what CloudFormation made under such a stack.
+    public static func expireClones(_ settings: Settings, _ scope: Scope) -> IAMPolicy {
+        let rds = { (resource: String) in scope.arn("rds", resource) }
+        let prefix = settings.cloneNamePrefix
+        let source = rds("cluster:" + settings.source.identifier)
+        return IAMPolicy(statements: [
+            // Listing the stacks has no resource-level permission; each clone is then described by name.
+            Statement("ListStacks", ["cloudformation:ListStacks"], ["*"]),
+            Statement("CloneStacks", ["cloudformation:DescribeStacks", "cloudformation:CreateStack", "cloudformation:DeleteStack"],
+                      [scope.arn("cloudformation", "stack/\(prefix)-clone-*/*")]),
+            Statement("ReadSourceAndClones", ["rds:DescribeDBClusters", "rds:DescribeDBInstances"],
+                      [source, rds("cluster:\(prefix)-clone-*"), rds("db:\(prefix)-clone-*")]),
+            Statement("ReadClusterQuota", ["rds:DescribeAccountAttributes"], ["*"]),
+            Statement("CreateClones", ["rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance", "rds:AddTagsToResource"],
+                      [rds("cluster:\(prefix)-clone-*"), rds("db:\(prefix)-clone-*"), source, rds("subgrp:*"), rds("cluster-pg:default.*"),
+                       rds("pg:default.*"), rds("og:*")],
+                      condition: ["StringEquals": ["aws:RequestTag/\(DeveloperClones.baseTag)": prefix]]),
+            Statement("ChangeOnlyClones", ["rds:ModifyDBCluster", "rds:DeleteDBCluster", "rds:ModifyDBInstance", "rds:DeleteDBInstance"],
+                      [rds("cluster:\(prefix)-clone-*"), rds("cluster-snapshot:*"), rds("db:\(prefix)-clone-*")],
+                      condition: ["StringLike": ["aws:ResourceTag/aws:cloudformation:stack-name": "\(prefix)-clone-*"]]),
+            Statement("CreateCloneSecrets", ["secretsmanager:CreateSecret", "secretsmanager:TagResource"], [scope.arn("secretsmanager", "secret:rds!cluster-*")]),
+            Statement("DescribeSecretKey", ["kms:DescribeKey"], [scope.arn("kms", "key/*")]),
+            Statement("ReadOnlyWithoutResourceLevelPermissions", ["rds:DescribeEvents", "ec2:DescribeAccountAttributes", "ec2:DescribeAvailabilityZones",
+                                                                   "ec2:DescribeInternetGateways", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+                                                                   "ec2:DescribeVpcs"], ["*"]),
+            Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:CreateDBInstance", "rds:ModifyDBCluster", "rds:DeleteDBCluster",
+                                              "rds:ModifyDBInstance", "rds:DeleteDBInstance"], [source], effect: "Deny"),
+        ])
+    }
+
+    /// A developer's policy for `bootstrap clone`: expire-clones' (CloudFormation acts with the
+    /// developer's credentials), following a clone stack's events (`--wait`), and reading the secrets
+    /// RDS made for this prefix's clones (connecting), by the tags only RDS sets.
+    public static func developerClones(_ settings: Settings, _ scope: Scope) -> IAMPolicy {
+        let prefix = settings.cloneNamePrefix
+        var policy = expireClones(settings, scope)
+        policy.statements.insert(Statement("FollowCloneStacks", ["cloudformation:DescribeStackEvents"],
+                                           [scope.arn("cloudformation", "stack/\(prefix)-clone-*/*")]), at: 2)
+        policy.statements.insert(Statement("ReadCloneSecrets", ["secretsmanager:GetSecretValue"], [scope.arn("secretsmanager", "secret:rds!cluster-*")],
+                                           condition: ["StringEquals": ["secretsmanager:ResourceTag/aws:secretsmanager:owningService": "rds"],
+                                                       "StringLike": ["secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn": scope.arn("rds", "cluster:\(prefix)-clone-*")]]),
+                                 at: 3)
+        return policy
+    }
+
     /// `secretKey`: the customer-managed KMS key of the DB user's secret, which the Data API decrypts
     /// with the caller's permissions.
     public static func schemaMigration(_ settings: MigrationSettings, _ scope: Scope, secretKey: String? = nil) -> IAMPolicy {

@@ -33,6 +33,8 @@ public struct Settings: Sendable, Equatable {
     public var refreshMethod: RefreshMethod
     /// Self-service clones: where they are placed (a DB subnet group's name, security group ids).
     public var cloneSubnetGroup: String?
+    /// Self-service clones are named <this>-clone-<name>.
+    public var cloneNamePrefix: String
     public var cloneSecurityGroupIDs: [String]
     public var pipelineName: String?
     public var pipelineVariable: String?
@@ -49,7 +51,7 @@ public struct Settings: Sendable, Equatable {
         "SOURCE_DB_CLUSTER_IDENTIFIER", "SOURCE_DB_INSTANCE_IDENTIFIER", "SOURCE_ACCOUNT_ID", "SNAPSHOT_TYPES",
         "ENGINE", "ENGINE_VERSION", "PARAMETER_PREFIX", "RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE",
         "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED",
-        "STACK_ROLE_ARN", "REFRESH_METHOD", "CLONE_DB_SUBNET_GROUP", "CLONE_SECURITY_GROUP_IDS",
+        "STACK_ROLE_ARN", "REFRESH_METHOD", "CLONE_DB_SUBNET_GROUP", "CLONE_SECURITY_GROUP_IDS", "CLONE_NAME_PREFIX",
     ]
 
     public static let documentation: [(name: String, meaning: String)] = [
@@ -61,6 +63,7 @@ public struct Settings: Sendable, Equatable {
         ("ENGINE_VERSION", "engine version prefix, e.g. 15 or 15.4 (default: any)"),
         ("PARAMETER_PREFIX", "SSM prefix (default /staging-refresh)"),
         ("RESTORE_MODE", "stack or pipeline (default stack)"),
+        ("CLONE_NAME_PREFIX", "self-service clones are stacks and clusters <prefix>-clone-<name> (default: PARAMETER_PREFIX without its slashes, e.g. staging-refresh)"),
         ("CLONE_DB_SUBNET_GROUP", "self-service clones: their DB subnet group (default: the default VPC)"),
         ("CLONE_SECURITY_GROUP_IDS", "self-service clones: comma list of their security groups (default: the VPC's default)"),
         ("REFRESH_METHOD", "snapshot, or clone: an Aurora copy-on-write clone of the source cluster as of its latest restorable time (default snapshot)"),
@@ -145,6 +148,11 @@ public struct Settings: Sendable, Equatable {
         }
         self.refreshMethod = refreshMethod
         cloneSubnetGroup = source.value("CLONE_DB_SUBNET_GROUP")?.value
+        cloneNamePrefix = source.value("CLONE_NAME_PREFIX")?.value ?? parameterPrefix.split(separator: "/").joined(separator: "-").lowercased()
+        if let first = cloneNamePrefix.first, !(first.isASCII && first.isLowercase) || cloneNamePrefix.count > 32
+            || !cloneNamePrefix.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) {
+            throw bad("CLONE_NAME_PREFIX", "must be up to 32 lowercase letters, digits and hyphens starting with a letter (it begins stack and cluster names)", example: "staging-refresh")
+        }
         cloneSecurityGroupIDs = (source.value("CLONE_SECURITY_GROUP_IDS")?.value ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
         if refreshMethod == .clone, case .instance = self.source {
             throw RefreshError.invalidConfiguration(

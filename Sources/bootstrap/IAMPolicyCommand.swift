@@ -2,12 +2,12 @@ import AWSClient
 import LambdaRuntime
 import Refresh
 
-/// `bootstrap iam-policy [HANDLER|stack-update-role] [--account ID] …`: the least-privilege policy for the current
+/// `bootstrap iam-policy [HANDLER|stack-update-role|developer-clones] [--account ID] …`: the least-privilege policy for the current
 /// settings, read from the environment and config.json exactly as the handlers read them.
 enum IAMPolicyCommand {
-    static let handlers = ["update-latest-snapshot-id", "restore-from-snapshot", "schema-migration"]
+    static let handlers = ["update-latest-snapshot-id", "restore-from-snapshot", "schema-migration", "expire-clones"]
     /// Policies that belong to no handler: CloudFormation's service role in stack mode.
-    static let roles = ["stack-update-role"]
+    static let roles = ["stack-update-role", "developer-clones"]
 
     static func run(_ arguments: [String]) -> Int32 {
         var handler: String?
@@ -81,6 +81,10 @@ enum IAMPolicyCommand {
             return IAMPolicy.schemaMigration(try MigrationSettings(environment: MigrationSettings.processEnvironment()), scope, secretKey: secretKey)
         case "update-latest-snapshot-id":
             return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
+        case "developer-clones":
+            return IAMPolicy.developerClones(try Settings(try SettingsSource.process()), scope)
+        case "expire-clones":
+            return IAMPolicy.expireClones(try Settings(try SettingsSource.process()), scope)
         case "stack-update-role":
             return IAMPolicy.stackUpdateRole(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, secretKey: secretKey, cname: cname)
         default:
@@ -103,8 +107,8 @@ enum IAMPolicyCommand {
     bootstrap iam-policy [HANDLER|stack-update-role] [--account ID] [--kms-key ARN] [--secret-kms-key ARN]
                          [--hosted-zone ID --record-name NAME]
 
-    Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot
-    or schema-migration), or an object of all three (which needs the settings of all three), for the
+    Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot,
+    schema-migration or expire-clones), or an object of all four (which needs the settings of all of them), for the
     settings in the environment and config.json:
     the actions the handler calls, on the ARNs it touches. The region comes from AWS_REGION; the account
     from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own
@@ -119,5 +123,7 @@ enum IAMPolicyCommand {
     staging DB's RDS-managed master secret (default aws/secretsmanager). --hosted-zone and --record-name
     narrow the CNAME change to that record (type CNAME) of that zone, as template.yml does; without them
     any hosted zone of the account is allowed.
+    developer-clones prints a developer's policy for bootstrap clone: create, list, follow and delete only the
+    clone stacks <CLONE_NAME_PREFIX>-clone-*, and read only their RDS-managed secrets.
     """
 }

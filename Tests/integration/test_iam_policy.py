@@ -57,6 +57,8 @@ def arn_of(call):
         return f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster-snapshot:*"
     if service == "codepipeline":
         return f"arn:aws:codepipeline:{REGION}:{ACCOUNT}:{params['name']}"
+    if service == "cloudformation" and action == "ListStacks":
+        return "*"  # no resource-level permissions (Service Authorization Reference, CloudFormation)
     if service == "cloudformation":
         return f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{params['StackName']}/*"
     raise AssertionError(f"no ARN rule for {service}:{action}")
@@ -197,3 +199,22 @@ def test_clone_mode_calls_only_what_its_policies_allow(moto, tmp_path):
     assert ("rds:DescribeAccountAttributes", "*") in created
     assert ("ssm:PutParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/iam-clone/current-restore-time") in created
     check_coverage(iam_policy(moto, "restore-from-snapshot", settings), created | {("iam:PassRole", role)})
+
+
+def test_expire_clones_calls_only_what_its_policy_allows(moto):
+    settings = {"SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "PARAMETER_PREFIX": "/iam-clones", "CLONE_NAME_PREFIX": "iam-team",
+                "CLONE_TEMPLATE": str(pathlib.Path(__file__).resolve().parents[2] / "templates" / "clone.yml")}
+    rds = moto.client("rds")
+    if not rds.describe_db_clusters(DBClusterIdentifier="prod")["DBClusters"][0]["DBClusterMembers"]:
+        rds.create_db_instance(DBInstanceIdentifier="prod-1", DBClusterIdentifier="prod", Engine="aurora-postgresql",
+                               DBInstanceClass="db.r6g.large")
+    calls = set()
+    for event in ({"action": "create-clone", "name": "erin", "owner": "chat:erin"}, {"action": "list-clones"},
+                  {"action": "delete-clone", "name": "erin"}, {"dryRun": True}, {}):
+        calls |= run_and_record(moto, "expire-clones", event, settings)
+    assert ("cloudformation:CreateStack", f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/iam-team-clone-erin/*") in calls
+    # Only the function's own calls are recorded here; what CloudFormation then does with its
+    # credentials (restoring the clone, deleting it) is covered by the template test of ExpireClonesRole.
+    policy = iam_policy(moto, "expire-clones", settings)
+    uncovered = sorted(pair for pair in calls if not allows(policy["Statement"], *pair))
+    assert not uncovered, uncovered

@@ -216,3 +216,24 @@ def test_the_stack_restores_only_under_its_own_names(template, sample):
     assert decide(policies, "secretsmanager:CreateSecret", name, {}) == ALLOW
     assert decide(policies, "secretsmanager:CreateSecret", f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:prod-db-password", {}) != ALLOW
     assert decide(policies, "secretsmanager:GetSecretValue", name, {}) != ALLOW
+
+
+def test_expire_clones_deletes_only_what_cloudformation_made_under_a_clone_stack_of_its_prefix(template):
+    policies, _ = template_policies(template, "defaults", "ExpireClonesRole")
+    ours = {"aws:cloudformation:stack-name": "staging-refresh-clone-alice", "staging-refresh:clones-of": "staging-refresh"}
+    for action in ("rds:DeleteDBCluster", "rds:ModifyDBCluster"):
+        assert decide(policies, action, rds("cluster:staging-refresh-clone-alice"), tag_context(ours)) == ALLOW
+        refused = [(rds("cluster:prod-db"), PRODUCTION), (rds("cluster:prod-db"), {**PRODUCTION, **{"staging-refresh:clones-of": "staging-refresh"}}),
+                   (rds("cluster:staging-refresh-clone-alice"), {"staging-refresh:clones-of": "staging-refresh"}),  # made by hand, not by CloudFormation
+                   (rds("cluster:billing-clone-bob"), {"aws:cloudformation:stack-name": "billing-clone-bob"}),
+                   (rds(f"cluster:sr-{UUID}-3f9a0c1d2b4e"), OURS)]
+        for arn, tags in refused:
+            assert decide(policies, action, arn, tag_context(tags)) != ALLOW, (action, arn, tags)
+    # Creating needs this prefix's tag in the request and a clone's name.
+    request = tag_context(None, {"staging-refresh:clones-of": "staging-refresh"})
+    assert decide(policies, "rds:RestoreDBClusterToPointInTime", rds("cluster:staging-refresh-clone-alice"), request) == ALLOW
+    assert decide(policies, "rds:RestoreDBClusterToPointInTime", rds("cluster:anything-else"), request) != ALLOW
+    assert decide(policies, "rds:RestoreDBClusterToPointInTime", rds("cluster:staging-refresh-clone-alice"),
+                  tag_context(None, {"staging-refresh:clones-of": "billing"})) != ALLOW
+    assert decide(policies, "cloudformation:DeleteStack", stack_id("staging-refresh"), {}) != ALLOW
+    assert decide(policies, "cloudformation:DeleteStack", stack_id("staging-refresh-clone-alice"), {}) == ALLOW

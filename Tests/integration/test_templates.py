@@ -559,7 +559,7 @@ def serverless_functions(config):
 def test_serverless_functions_match_the_template(template, serverless):
     stack = Stack(template, stack_name=serverless["provider"]["stackName"])
     expected = template_functions(template, stack)
-    assert len(expected) == 3
+    assert len(expected) == 4
     assert serverless_functions(serverless) == expected
 
 
@@ -626,8 +626,15 @@ def test_the_template_grants_no_more_than_iam_policy(template, name):
     from harness.build import binary
 
     stack = Stack(template, SAMPLE_STACKS[name])
+
+    def resolved(value):
+        try:
+            return stack.resolve(value)
+        except Unresolvable:  # a resource's name, known once deployed (the clones' subnet group): not in any policy
+            return NO_VALUE
+
     for function in template_functions(template, stack).values():
-        environment = {key: value for key, value in ((k, stack.resolve(v)) for k, v in function["environment"].items())
+        environment = {key: value for key, value in ((k, resolved(v)) for k, v in function["environment"].items())
                        if value is not NO_VALUE and value != ""}
         if function["handler"] == "schema-migration":
             # They come as the custom resource's properties; the cluster is whichever the stack restores.

@@ -49,18 +49,21 @@ public struct CloudFormation {
         return result.child("Stacks")?.children("member").first.map(Self.stack)
     }
 
-    /// Every stack of the account and region that is not deleted, all pages.
-    public func describeStacks() throws(AWSError) -> [Stack] {
-        var stacks: [Stack] = []
+    /// The names of the account's stacks that are not deleted, all pages (ListStacks: no tags, but
+    /// it needs no permission on every stack, as DescribeStacks without a name would).
+    public func listStackNames() throws(AWSError) -> [String] {
+        var names: [String] = []
         var token: String?
         repeat {
             var parameters = QueryParameters()
             parameters.add("NextToken", token)
-            let result = try wire.call("DescribeStacks", parameters)
-            stacks += result.child("Stacks")?.children("member").map(Self.stack) ?? []
+            let result = try wire.call("ListStacks", parameters)
+            for summary in result.child("StackSummaries")?.children("member") ?? [] where summary["StackStatus"] != "DELETE_COMPLETE" {
+                if let name = summary["StackName"] { names.append(name) }
+            }
             token = nonEmpty(result["NextToken"])
         } while token != nil
-        return stacks
+        return names
     }
 
     /// The newest events of a stack first, as CloudFormation lists them (one page: the latest 100).
