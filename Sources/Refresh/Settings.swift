@@ -148,10 +148,13 @@ public struct Settings: Sendable, Equatable {
         }
         self.refreshMethod = refreshMethod
         cloneSubnetGroup = source.value("CLONE_DB_SUBNET_GROUP")?.value
-        cloneNamePrefix = source.value("CLONE_NAME_PREFIX")?.value ?? parameterPrefix.split(separator: "/").joined(separator: "-").lowercased()
-        if let first = cloneNamePrefix.first, !(first.isASCII && first.isLowercase) || cloneNamePrefix.count > 32
-            || !cloneNamePrefix.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) {
-            throw bad("CLONE_NAME_PREFIX", "must be up to 32 lowercase letters, digits and hyphens starting with a letter (it begins stack and cluster names)", example: "staging-refresh")
+        if let prefix = source.value("CLONE_NAME_PREFIX")?.value {
+            guard Self.isCloneNamePrefix(prefix) else {
+                throw bad("CLONE_NAME_PREFIX", "must be up to 32 lowercase letters, digits and single hyphens starting with a letter (it begins stack and cluster names)", example: "staging-refresh")
+            }
+            cloneNamePrefix = prefix
+        } else {
+            cloneNamePrefix = Self.cloneNamePrefix(from: parameterPrefix)
         }
         cloneSecurityGroupIDs = (source.value("CLONE_SECURITY_GROUP_IDS")?.value ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
         if refreshMethod == .clone, case .instance = self.source {
@@ -192,6 +195,25 @@ public struct Settings: Sendable, Equatable {
     public var latestParameter: String { parameterPrefix + (refreshMethod == .clone ? "/latest-restore-time" : "/latest-snapshot-id") }
     public var currentParameter: String { parameterPrefix + (refreshMethod == .clone ? "/current-restore-time" : "/current-snapshot-id") }
     public var pipelineNameParameter: String { parameterPrefix + "/pipeline-name" }
+
+    static func isCloneNamePrefix(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLowercase, text.count <= 32, !text.hasSuffix("-"), !text.contains("--") else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+    }
+
+    /// The parameter prefix as a name part: `/staging-refresh` → `staging-refresh`, `/Team_A/db` →
+    /// `team-a-db`; a prefix that leaves nothing usable gives `staging-refresh`.
+    static func cloneNamePrefix(from parameterPrefix: String) -> String {
+        var name = ""
+        for character in parameterPrefix.lowercased() {
+            let usable = character.isASCII && (character.isLetter || character.isNumber)
+            if usable { name.append(character) } else if !name.isEmpty && name.last != "-" { name.append("-") }
+        }
+        while name.last == "-" { name.removeLast() }
+        name = String(name.prefix(32))
+        while name.last == "-" { name.removeLast() }
+        return isCloneNamePrefix(name) ? name : "staging-refresh"
+    }
 
     static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.first, first.isASCII, first.isLetter, text.count <= 63 else { return false }

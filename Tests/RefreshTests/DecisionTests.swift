@@ -287,6 +287,15 @@ import Testing
         }
     }
 
+    @Test func theDefaultPrefixIsTheParameterPrefixAsANamePart() throws {
+        #expect(try clones("/a.b_c-d/e").base == "a-b-c-d-e")
+        #expect(Settings.cloneNamePrefix(from: "/Team_A//db") == "team-a-db")
+        #expect(Settings.cloneNamePrefix(from: "/9lives") == "staging-refresh")
+        #expect(throws: RefreshError.self) {
+            try Settings(SettingsSource(environment: ["SOURCE_DB_CLUSTER_IDENTIFIER": "prod", "RESTORE_MODE": "pipeline", "CLONE_NAME_PREFIX": "Bad_Prefix"]))
+        }
+    }
+
     @Test func ttlIsMinutesHoursOrDaysUpToAWeek() throws {
         #expect(try DeveloperClones.ttlMilliseconds("30m") == 1_800_000)
         #expect(try DeveloperClones.ttlMilliseconds("8h") == 28_800_000)
