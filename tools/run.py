@@ -12,11 +12,14 @@ staging database, and the Runtime API emulator for Lambda. The functions are the
 5. schema-migration answers that request by applying tools/sample-migrations through the Data API;
 6. a scheduled run that fails, ending as a message on the failure topic;
 7. clone mode: a second stack (RefreshMethod=clone) whose staging cluster is a copy-on-write clone of
-   production as of its latest restorable time, migrated and behind its own CNAME.
+   production as of its latest restorable time, migrated and behind its own CNAME;
+8. a developer's own clone: bootstrap clone create --wait, list, delete --wait.
 Everything started is stopped at the end, whatever happened.
 """
 import json
+import os
 import pathlib
+import subprocess
 import sys
 import time
 
@@ -158,6 +161,22 @@ def clone_cycle(moto, postgres, api):
     detail(f"stack:               {stack.name} {final}")
     if final != "UPDATE_COMPLETE" or not record or record[1] != clone["Endpoint"]:
         raise CycleFailed("the clone cycle did not end with the stack updated and the CNAME on the clone")
+    developer_clone(moto)
+
+
+def developer_clone(moto):
+    """A developer's own clone with `bootstrap clone`, as they would run it with their credentials."""
+    began = time.monotonic()
+    environment = {"PATH": os.environ["PATH"], **moto.env(), "SOURCE_DB_CLUSTER_IDENTIFIER": PRODUCTION, "ENGINE": "aurora-postgresql",
+                   "CLONE_TEMPLATE": str(ROOT / "templates" / "clone.yml"), "CLONE_POLL_SECONDS": "0"}
+    for arguments in (["create", "alice-bugfix", "--ttl", "8h", "--wait"], ["list"], ["delete", "alice-bugfix", "--wait"]):
+        result = subprocess.run([str(DIST / "bootstrap"), "clone", *arguments], env=environment, capture_output=True, text=True, timeout=120)
+        step(f"bootstrap clone {' '.join(arguments)}: exit {result.returncode}", began)
+        for line in (result.stdout + result.stderr).splitlines():
+            detail(line)
+        if result.returncode != 0:
+            raise CycleFailed(f"bootstrap clone {arguments[0]} failed: {result.stderr.strip()}")
+        began = time.monotonic()
 
 
 def failure_path(stack):
