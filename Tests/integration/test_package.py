@@ -38,7 +38,7 @@ def test_bootstrap_is_at_the_zip_root_executable_and_is_the_checked_binary(archi
 
 def test_the_zip_carries_its_libcurl_and_nothing_it_needs_is_left_to_the_image(archives, tmp_path):
     code, _ = archives
-    assert sorted(code.namelist()) == ["bootstrap", "lib/libcurl-staging-refresh.so"]
+    assert sorted(code.namelist()) == ["bootstrap", "lib/libcurl-staging-refresh.so", "templates/clone.yml"]
     info = code.getinfo("lib/libcurl-staging-refresh.so")
     assert stat.S_IMODE(info.external_attr >> 16) == 0o755
     carried = tmp_path / "libcurl-staging-refresh.so"

@@ -147,7 +147,7 @@ def test_a_clone_refresh_from_the_latest_restorable_time_to_a_migrated_clone(pee
         # The account's DB cluster quota (40) would be exceeded by the replacement: refused, nothing written.
         for n in range(40 - len(rds.describe_db_clusters()["DBClusters"])):
             rds.create_db_cluster(DBClusterIdentifier=f"other-{n}", Engine="aurora-postgresql", MasterUsername="u", MasterUserPassword="not-a-secret-0")
-        result, failed = stack.invoke("restore-from-snapshot", {"restoreTime": latest["restoreTime"], "force": True})
+        result, failed = stack.invoke("restore-from-snapshot", {"force": True})
         assert failed and result["errorType"] == "Function.ClusterQuotaReached", result
         assert stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
 
