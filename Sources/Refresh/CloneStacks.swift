@@ -45,14 +45,15 @@ public struct CloneStacks {
             throw RefreshError.invalidConfiguration("clones are Aurora copy-on-write clones: set SOURCE_DB_CLUSTER_IDENTIFIER to the source cluster")
         }
         let rds = RDS(session: session, deadline: deadline)
-        let cluster = try CloneSource.clonable(try UpdateLatestSnapshotHandler.sourceCluster(settings, rds), settings: settings)
+        let cluster = try CloneSource.clonable(try UpdateLatestSnapshotHandler.sourceCluster(settings, rds, region: session.region.name),
+                                               settings: settings)
         try CloneSource.checkQuota(try rds.describeAccountAttributes())
         let cloudFormation = CloudFormation(session: session, deadline: deadline)
         if let existing = try cloudFormation.describeStack(name: stackName) {
             throw RefreshError.invalidConfiguration("clone \(QuotedInput.quote(name)) exists already (stack \(stackName), \(existing.status)); pick another name or delete it with: bootstrap clone delete \(name)")
         }
         let expires = Clock.epochMilliseconds() + ttlMilliseconds
-        let parameters = [CloudFormation.Parameter(key: "SourceDBIdentifier", value: source),
+        let parameters = [CloudFormation.Parameter(key: "SourceDBIdentifier", value: CloneSource.reference(settings, region: session.region.name)),
                           CloudFormation.Parameter(key: "Engine", value: cluster.engine),
                           CloudFormation.Parameter(key: "ClusterIdentifier", value: stackName),
                           CloudFormation.Parameter(key: "InstanceClass", value: instanceClass),

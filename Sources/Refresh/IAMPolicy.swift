@@ -63,7 +63,8 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     /// for restore-from-snapshot the cluster quota.
     static func sourceReads(_ settings: Settings, _ scope: Scope, quota: Bool) -> [Statement] {
         guard settings.refreshMethod == .clone else { return [snapshotReads(settings, scope)] }
-        var statements = [Statement("ReadSourceCluster", ["rds:DescribeDBClusters"], [scope.arn("rds", "cluster:" + settings.source.identifier)])]
+        var statements = [Statement("ReadSourceCluster", ["rds:DescribeDBClusters"],
+                                    [scope.arn("rds", "cluster:" + settings.source.identifier, account: settings.sourceAccountID)])]
         // DescribeAccountAttributes has no resource-level permissions.
         if quota { statements.append(Statement("ReadClusterQuota", ["rds:DescribeAccountAttributes"], ["*"])) }
         return statements
@@ -147,7 +148,7 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     public static func expireClones(_ settings: Settings, _ scope: Scope) -> IAMPolicy {
         let rds = { (resource: String) in scope.arn("rds", resource) }
         let prefix = settings.cloneNamePrefix
-        let source = rds("cluster:" + settings.source.identifier)
+        let source = scope.arn("rds", "cluster:" + settings.source.identifier, account: settings.sourceAccountID)
         return IAMPolicy(statements: [
             // Listing the stacks has no resource-level permission; each clone is then described by name.
             Statement("ListStacks", ["cloudformation:ListStacks"], ["*"]),
@@ -242,7 +243,7 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         // A clone names its source as a resource of the request; cloning changes nothing of it.
         let created = isCluster
             ? [rds("cluster:*"), rds("db:*"), rds("subgrp:*"), rds("cluster-pg:default.*"), rds("pg:default.*"), rds("og:*")]
-                + (clone ? [rds("cluster:" + settings.source.identifier)] : snapshots)
+                + (clone ? [scope.arn("rds", "cluster:" + settings.source.identifier, account: settings.sourceAccountID)] : snapshots)
             : [rds("db:*"), rds("subgrp:*"), rds("pg:default.*"), rds("og:*")] + snapshots
         let changes = changes(isCluster: isCluster)
         var statements = [

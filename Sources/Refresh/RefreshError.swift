@@ -19,7 +19,6 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
     case stackFailed(stack: String, status: String, reason: String?)
     /// Clone mode: the source cluster cannot be cloned now.
     case sourceNotClonable(source: String, reason: String)
-    case restoreTimeOutOfRange(requested: String, earliest: String, latest: String)
     /// Clone mode: another cluster would exceed the account's DB cluster quota.
     case clusterQuotaReached(used: Int64, max: Int64)
     case responseRejected(url: String, status: Int)
@@ -38,7 +37,6 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
         case .stackBusy, .stackBeingReplaced: "StackBusy"
         case .stackFailed: "StackFailed"
         case .sourceNotClonable: "SourceNotClonable"
-        case .restoreTimeOutOfRange: "RestoreTimeOutOfRange"
         case .clusterQuotaReached: "ClusterQuotaReached"
         case .responseRejected: "ResponseRejected"
         case .responseNotDelivered, .responseNotDeliveredAfter: "ResponseNotDelivered"
@@ -74,8 +72,6 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
             return "stack \(stack) is \(status)\(reason.map { " (\($0))" } ?? ""); fix or delete it in CloudFormation, then run again"
         case let .sourceNotClonable(source, reason):
             return "cluster \(QuotedInput.quote(source)) cannot be cloned: \(reason); nothing was changed"
-        case let .restoreTimeOutOfRange(requested, earliest, latest):
-            return "restoreTime \(QuotedInput.quote(requested)) is outside the source's restorable window \(earliest) … \(latest); name a time inside it, e.g. {\"restoreTime\": \"\(latest)\"}"
         case let .clusterQuotaReached(used, max):
             return "the account has \(used) of its \(max) DB clusters, and a refresh needs one more while the old staging cluster still exists; delete unused clusters or raise the quota (Service Quotas: Amazon RDS, DB clusters); nothing was changed"
         case let .responseRejected(url, status):

@@ -66,9 +66,6 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         var sourceCluster: RDS.Cluster?
         switch settings.refreshMethod {
         case .snapshot:
-            guard event.restoreTime == nil else {
-                throw FunctionError.invalidEvent("'restoreTime' is for REFRESH_METHOD=clone; in snapshot mode name a snapshot with {\"snapshot\": \"…\"}")
-            }
             if let requested = event.snapshot {
                 let checked = try checkedOverride(requested, settings: settings, deadline: deadline)
                 found = checked
@@ -84,14 +81,11 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             guard event.snapshot == nil else {
                 throw FunctionError.invalidEvent("'snapshot' is for REFRESH_METHOD=snapshot; in clone mode name a point in time with {\"restoreTime\": \"2026-12-01T04:00:00Z\"}")
             }
-            let cluster = try CloneSource.clonable(try UpdateLatestSnapshotHandler.sourceCluster(settings, RDS(session: session, deadline: deadline)),
+            let cluster = try CloneSource.clonable(try UpdateLatestSnapshotHandler.sourceCluster(settings, RDS(session: session, deadline: deadline),
+                                                                                                    region: session.region.name),
                                                    settings: settings)
             sourceCluster = cluster
-            if let requested = event.restoreTime {
-                snapshot = try CloneSource.checked(requested, of: cluster, settings: settings)
-            } else {
-                snapshot = try latest(settings, ssm)
-            }
+            snapshot = try latest(settings, ssm)
             if settings.migrationsEnabled, let problem = DataAPISupport.problem(engine: cluster.engine, version: cluster.engineVersion) {
                 throw RefreshError.dataAPIUnsupported(snapshot: "cluster \(cluster.identifier)", problem: problem)
             }

@@ -32,8 +32,8 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
     }
 
     public func handle(event: RefreshEvent, context: Context) throws -> Output {
-        guard event.snapshot == nil, event.restoreTime == nil, !event.force else {
-            throw FunctionError.invalidEvent("'snapshot', 'restoreTime' and 'force' belong to restore-from-snapshot; update-latest-snapshot-id accepts config and dryRun")
+        guard event.snapshot == nil, !event.force else {
+            throw FunctionError.invalidEvent("'snapshot' and 'force' belong to restore-from-snapshot; update-latest-snapshot-id accepts config and dryRun")
         }
         let settings = try Settings(self.settings.overlaid(with: event.config))
         let deadline = Deadline(epochMilliseconds: context.deadlineMilliseconds)
@@ -44,7 +44,7 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
         var seen = 1
         switch settings.refreshMethod {
         case .clone:
-            value = try CloneSource.latestRestoreTime(of: try Self.sourceCluster(settings, rds), settings: settings)
+            value = try CloneSource.latestRestoreTime(of: try Self.sourceCluster(settings, rds, region: session.region.name), settings: settings)
         case .snapshot:
             let selection = SnapshotSelection(try SnapshotCatalog(rds: rds).snapshots(for: settings), settings: settings)
             guard let winner = selection.chosen else {
@@ -71,10 +71,12 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
                       dryRun: event.dryRun ? true : nil, plan: event.dryRun ? plan : nil)
     }
 
-    /// The source cluster as RDS describes it; nil when RDS knows no cluster of that name.
-    static func sourceCluster(_ settings: Settings, _ rds: RDS) throws -> RDS.Cluster? {
+    /// The source cluster as RDS describes it; nil when RDS knows no cluster of that name. Named by
+    /// ARN in SOURCE_ACCOUNT_ID's account, so that one shared through AWS RAM is found too.
+    static func sourceCluster(_ settings: Settings, _ rds: RDS, region: String) throws -> RDS.Cluster? {
+        let reference = CloneSource.reference(settings, region: region)
         do {
-            return try rds.describeDBClusters(identifier: settings.source.identifier).first
+            return try rds.describeDBClusters(identifier: reference, includeShared: reference.hasPrefix("arn:") ? true : nil).first
         } catch let error where error.code == "DBClusterNotFoundFault" {
             return nil
         }

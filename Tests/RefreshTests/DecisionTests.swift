@@ -226,7 +226,6 @@ import Testing
 
     @Test func theLatestRestorableTimeToTheSecondIsTheCloneTime() throws {
         #expect(try CloneSource.latestRestoreTime(of: cluster(), settings: try settings()) == "2026-12-01T04:05:06Z")
-        #expect(try CloneSource.checked("2026-11-30T12:00:00.5+01:00", of: cluster(), settings: try settings()) == "2026-11-30T11:00:00Z")
     }
 
     @Test func aSourceThatCannotBeClonedIsRefusedWithWhatToDo() throws {
@@ -240,11 +239,22 @@ import Testing
         #expect(reason { try CloneSource.latestRestoreTime(of: cluster(latest: nil), settings: settings) }.contains("no latest restorable time"))
     }
 
-    @Test func anOperatorsTimeMustLieInTheWindow() throws {
-        let settings = try settings()
-        #expect(reason { try CloneSource.checked("2026-11-01T00:00:00Z", of: cluster(), settings: settings) }.hasPrefix("Function.RestoreTimeOutOfRange: restoreTime '2026-11-01T00:00:00Z' is outside the source's restorable window 2026-11-24T02:00:00Z … 2026-12-01T04:05:06Z"))
-        #expect(reason { try CloneSource.checked("2026-12-02T00:00:00Z", of: cluster(), settings: settings) }.hasPrefix("Function.RestoreTimeOutOfRange"))
-        #expect(reason { try CloneSource.checked("yesterday", of: cluster(), settings: settings) }.contains("is not an ISO 8601 time"))
+    /// The recipient of a cluster shared through AWS RAM sees its ARN, engine and version only:
+    /// status, instances and restorable times are not checked there, and the time is now.
+    @Test func aClusterSharedFromAnotherAccountIsClonedAsOfNow() throws {
+        let shared = RDS.Cluster(identifier: "", arn: "arn:aws:rds:us-east-1:444455556666:cluster:prod", status: "", engine: "aurora-postgresql",
+                                 engineVersion: "15.4", endpoint: nil, readerEndpoint: nil, port: nil, httpEndpointEnabled: false)
+        let now = UTCTime(iso8601: "2026-12-03T11:40:00.250Z")!.epochMilliseconds
+        #expect(try CloneSource.latestRestoreTime(of: shared, settings: try settings(), now: now) == "2026-12-03T11:40:00Z")
+        #expect(reason { try CloneSource.latestRestoreTime(of: shared, settings: try settings(["ENGINE": "aurora-mysql"]), now: now) }
+                .contains("its engine is aurora-postgresql"))
+        let referenced = try settings(["SOURCE_ACCOUNT_ID": "444455556666"])
+        #expect(CloneSource.reference(referenced, region: "us-east-1") == "arn:aws:rds:us-east-1:444455556666:cluster:prod")
+        #expect(CloneSource.reference(try settings(), region: "us-east-1") == "prod")
+    }
+
+    @Test func aPointInTimeCannotBeChosenForAClone() throws {
+        #expect(throws: FunctionError.self) { try JSONDecoder().decode(RefreshEvent.self, from: Data(#"{"restoreTime": "2026-12-01T04:00:00Z"}"#.utf8)) }
     }
 
     @Test func theClusterQuotaLeavesRoomForTheReplacement() throws {

@@ -156,3 +156,36 @@ def test_a_clone_refresh_from_the_latest_restorable_time_to_a_migrated_clone(pee
         result, failed = stack.invoke("update-latest-snapshot-id", {})
         assert failed and result["errorType"] == "Function.SourceNotClonable" and "it is stopped" in result["errorMessage"], result
         assert ssm.get_parameter(Name="/staging-refresh/latest-restore-time")["Parameter"]["Value"] == latest["restoreTime"]
+
+
+def test_a_clone_of_a_cluster_shared_from_another_account_through_ram(peers):
+    """SourceAccountId with RefreshMethod clone: production lives in another account, which shares the
+    cluster with this one through AWS RAM; the handlers and CloudFormation name it by its ARN."""
+    from harness.moto_peer import PRIMARY_ACCOUNT, SECOND_ACCOUNT
+
+    _, _, _, layer = peers
+    with MotoServer() as moto, PostgresServer(database="app") as postgres, \
+            DataAPIServer([], credentials={moto.access_key_id: moto.secret_access_key}) as api:
+        owner = moto.client("rds", account=SECOND_ACCOUNT)
+        source = owner.create_db_cluster(DBClusterIdentifier="prod-cluster", Engine="aurora-postgresql", EngineVersion="15.4",
+                                         MasterUsername="app", MasterUserPassword="not-a-secret-prod")["DBCluster"]
+        owner.create_db_instance(DBInstanceIdentifier="prod-cluster-1", DBClusterIdentifier="prod-cluster", Engine="aurora-postgresql",
+                                 DBInstanceClass="db.r6g.large")
+        stack = StagingStack(moto, binary("bootstrap"), layer_zip=layer)
+        stack.deploy(**stack.prepare(), RefreshMethod="clone", SourceAccountId=SECOND_ACCOUNT)
+
+        # Not shared yet: refused, as AWS answers for an ARN that is not shared with the caller.
+        result, failed = stack.invoke("update-latest-snapshot-id", {})
+        assert failed and result["errorType"] == "Function.SourceNotClonable" and "no cluster of that name is visible" in result["errorMessage"]
+
+        moto.client("ram", account=SECOND_ACCOUNT).create_resource_share(name="prod-to-staging", resourceArns=[source["DBClusterArn"]],
+                                                                         principals=[PRIMARY_ACCOUNT])
+        latest, failed = stack.invoke("update-latest-snapshot-id", {})
+        assert not failed, latest
+        restore, failed = stack.invoke("restore-from-snapshot", {})
+        assert not failed and restore["stackAction"] == "updated", restore
+        [(event, _, failed)] = answer_migrations(stack, api, postgres)
+        assert not failed and stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
+        clone = moto.client("rds").describe_db_clusters(DBClusterIdentifier=stack.resources()["StagingCluster"]["PhysicalResourceId"])["DBClusters"][0]
+        assert clone["DBClusterArn"].split(":")[4] == PRIMARY_ACCOUNT  # the clone is this account's
+        assert event["ResourceProperties"]["ClusterArn"] == clone["DBClusterArn"]

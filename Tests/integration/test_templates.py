@@ -51,6 +51,8 @@ SAMPLE_STACKS = {
         "SchemaMigrations": "false"},
     "aurora clone, stack": {
         "RefreshMethod": "clone", "HostedZoneId": ZONE, "RestoreTime": "2026-12-01T04:05:06Z", "StagingDBGeneration": "5e6f7a8b9c0d"},
+    "aurora clone shared from another account": {
+        "RefreshMethod": "clone", "SourceAccountId": SOURCE_ACCOUNT, "RestoreTime": "2026-12-01T04:05:06Z", "StagingDBGeneration": "5e6f7a8b9c0d"},
     "rds mariadb, pipeline": {
         "SourceKind": "instance", "Engine": "mariadb", "RestoreMode": "pipeline", "PipelineName": "staging-db-deploy",
         "SchemaMigrations": "false"},
@@ -359,7 +361,7 @@ def test_sample_stack_is_valid_input(template, name):
     ({"DatabaseSecretArn": SECRET, "StagingInstanceClass": "db.t3.large"}, "DataAPINeedsNoTClass"),
     ({"SnapshotIdentifier": "prod-db-2026-11-01"}, "SnapshotNeedsGeneration"),
     ({"RefreshMethod": "clone", "RestoreTime": "2026-12-01T04:05:06Z"}, "SnapshotNeedsGeneration"),
-    ({"RefreshMethod": "clone", "SourceAccountId": SOURCE_ACCOUNT}, "ClonesAreOfAuroraClusters"),
+    ({"RefreshMethod": "clone", "SourceKind": "instance", "Engine": "postgres", "SchemaMigrations": "false"}, "ClonesAreOfAuroraClusters"),
 ])
 def test_rules_refuse_inconsistent_input(template, overrides, rule):
     assert Stack(template, overrides).rule_failures() == [rule]
@@ -621,7 +623,7 @@ LAMBDA_OWN = ("logs:", "sns:Publish")
 
 
 @pytest.mark.parametrize("name", ["defaults", "aurora-postgresql, everything set", "aurora-mysql, pipeline", "rds postgres, stack",
-                                  "aurora clone, stack"])
+                                  "aurora clone, stack", "aurora clone shared from another account"])
 def test_the_template_grants_no_more_than_iam_policy(template, name):
     from harness.build import binary
 
@@ -693,8 +695,12 @@ def prop(stack, name, key):
 def test_a_clone_is_a_copy_on_write_clone_of_the_source_at_the_restore_time(template):
     stack = Stack(template, SAMPLE_STACKS["aurora clone, stack"])
     assert stack.exists(template["Resources"]["StagingCluster"]) and stack.exists(template["Resources"]["SchemaMigration"])
+    # RDS takes no RestoreToTime with copy-on-write: a clone is of the latest restorable time.
     assert (prop(stack, "StagingCluster", "SourceDBClusterIdentifier"), prop(stack, "StagingCluster", "RestoreType"),
-            prop(stack, "StagingCluster", "RestoreToTime")) == ("prod-db", "copy-on-write", "2026-12-01T04:05:06Z")
+            prop(stack, "StagingCluster", "UseLatestRestorableTime"), prop(stack, "StagingCluster", "RestoreToTime")) == \
+        ("prod-db", "copy-on-write", True, NO_VALUE)
+    shared = Stack(template, {**SAMPLE_STACKS["aurora clone, stack"], "SourceAccountId": SOURCE_ACCOUNT})
+    assert prop(shared, "StagingCluster", "SourceDBClusterIdentifier") == f"arn:aws:rds:us-east-1:{SOURCE_ACCOUNT}:cluster:prod-db"
     assert prop(stack, "StagingCluster", "SnapshotIdentifier") is NO_VALUE
     assert prop(stack, "StagingCluster", "ManageMasterUserPassword") is True
     # Without a time there is no clone yet, whatever SnapshotIdentifier says.

@@ -167,10 +167,13 @@ public struct RDS {
         public var masterUsername: String? = nil
     }
 
-    public func describeDBClusters(identifier: String? = nil, filters: [Filter] = [], pageSize: Int = 100) throws(AWSError) -> [Cluster] {
+    /// `includeShared`: also clusters shared with this account through AWS RAM (named by ARN).
+    public func describeDBClusters(identifier: String? = nil, includeShared: Bool? = nil, filters: [Filter] = [],
+                                   pageSize: Int = 100) throws(AWSError) -> [Cluster] {
         try allPages { marker throws(AWSError) in
             var parameters = QueryParameters()
             parameters.add("DBClusterIdentifier", identifier)
+            parameters.add("IncludeShared", includeShared)
             add(filters, to: &parameters)
             parameters.add("MaxRecords", pageSize)
             parameters.add("Marker", marker)

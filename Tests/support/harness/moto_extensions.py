@@ -6,6 +6,9 @@
 - RDS snapshots shared from another account reported as SnapshotType "shared", as AWS does (moto reports
   the owner's "manual").
 - RDS DescribeAccountAttributes (moto has none): the DB cluster quota and its use, as AWS reports it.
+- RDS DescribeDBClusters, and so RestoreDBClusterToPointInTime's source, by the ARN of another account's
+  Aurora cluster shared with this one through AWS RAM (moto's own RAM shares), as AWS lets the recipient
+  of a cross-account clone name it; moto looks only among the caller's own clusters.
 - /moto-api/data.json that survives models with unreadable properties (moto's own view raises on an RDS
   cluster's master_user_password), so tests can compare all of moto's state before and after a call.
 - CloudFormation custom resources without Docker: moto would run the ServiceToken's Lambda function in a
@@ -184,6 +187,29 @@ def _install_rds():
         "DescribeDBClusterSnapshots", RDSResponse.describe_db_cluster_snapshots)
     _install_shared_snapshot_type()
     RDSResponse.describe_account_attributes = _describe_account_attributes
+    _install_shared_clusters()
+
+
+def _install_shared_clusters():
+    """"Cross-account cloning with AWS RAM and Amazon Aurora" (Aurora User Guide): the owner shares the
+    cluster through AWS RAM; the recipient names it by its ARN to describe and clone it."""
+    from moto.ram.models import ram_backends
+
+    original = RDSBackend.describe_db_clusters
+
+    def shared_with(arn, owner, region, account):
+        return any(share.status == "ACTIVE" and arn in share.resource_arns
+                   and (account in share.principals or f"arn:aws:iam::{account}:root" in share.principals)
+                   for share in ram_backends[owner][region].resource_shares)
+
+    def describe_db_clusters(self, db_cluster_identifier=None, filters=None):
+        if db_cluster_identifier and db_cluster_identifier.startswith("arn:"):
+            owner = db_cluster_identifier.split(":")[4]
+            if owner != self.account_id and shared_with(db_cluster_identifier, owner, self.region_name, self.account_id):
+                return original(rds_backends[owner][self.region_name], db_cluster_identifier.split(":")[-1], filters)
+        return original(self, db_cluster_identifier, filters)
+
+    RDSBackend.describe_db_clusters = describe_db_clusters
 
 
 # AWS: "DB clusters: 40 per Region (adjustable)" (Amazon Aurora User Guide, "Quotas in Amazon Aurora");
