@@ -17,6 +17,25 @@ enum CloneSource {
         return latest.rfc3339Seconds
     }
 
+    /// An operator's `{"restoreTime": …}`: a point-in-time restore (a full copy, not a clone: RDS
+    /// takes no RestoreToTime with copy-on-write), inside the source's restorable window, to the
+    /// second. A cluster shared from another account can only be cloned, so not at a chosen time.
+    static func pointInTime(_ requested: String, of cluster: RDS.Cluster?, settings: Settings) throws(RefreshError) -> String {
+        let cluster = try clonable(cluster, settings: settings)
+        guard !isShared(cluster) else {
+            throw .sourceNotClonable(source: settings.source.identifier, reason: "it is shared from another account, which allows copy-on-write clones of its latest restorable time only, not a restore to a chosen time; leave restoreTime out")
+        }
+        guard let time = UTCTime(iso8601: requested) else {
+            throw .invalidConfiguration("restoreTime \(QuotedInput.quote(requested)) is not an ISO 8601 time; write it like 2026-12-01T04:00:00Z")
+        }
+        let earliest = cluster.earliestRestorableTime.flatMap(UTCTime.init(iso8601:))
+        let latest = cluster.latestRestorableTime.flatMap(UTCTime.init(iso8601:))
+        guard let earliest, let latest, earliest.epochMilliseconds <= time.epochMilliseconds, time.epochMilliseconds <= latest.epochMilliseconds else {
+            throw .restoreTimeOutOfRange(requested: requested, earliest: earliest?.rfc3339Seconds ?? "?", latest: latest?.rfc3339Seconds ?? "?")
+        }
+        return UTCTime(epochMilliseconds: time.epochMilliseconds / 1000 * 1000).rfc3339Seconds
+    }
+
     /// A cluster shared from another account through AWS RAM: RDS shows the recipient little more
     /// than its ARN, engine and version ("Cross-account cloning with AWS RAM and Amazon Aurora").
     static func isShared(_ cluster: RDS.Cluster) -> Bool {

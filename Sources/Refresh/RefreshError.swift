@@ -21,6 +21,7 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
     case sourceNotClonable(source: String, reason: String)
     /// Clone mode: another cluster would exceed the account's DB cluster quota.
     case clusterQuotaReached(used: Int64, max: Int64)
+    case restoreTimeOutOfRange(requested: String, earliest: String, latest: String)
     case responseRejected(url: String, status: Int)
     case responseNotDelivered(url: String, reason: String)
     case responseNotDeliveredAfter(url: String, attempts: Int)
@@ -38,6 +39,7 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
         case .stackFailed: "StackFailed"
         case .sourceNotClonable: "SourceNotClonable"
         case .clusterQuotaReached: "ClusterQuotaReached"
+        case .restoreTimeOutOfRange: "RestoreTimeOutOfRange"
         case .responseRejected: "ResponseRejected"
         case .responseNotDelivered, .responseNotDeliveredAfter: "ResponseNotDelivered"
         }
@@ -72,6 +74,8 @@ public enum RefreshError: InvocationError, CustomStringConvertible, Sendable, Eq
             return "stack \(stack) is \(status)\(reason.map { " (\($0))" } ?? ""); fix or delete it in CloudFormation, then run again"
         case let .sourceNotClonable(source, reason):
             return "cluster \(QuotedInput.quote(source)) cannot be cloned: \(reason); nothing was changed"
+        case let .restoreTimeOutOfRange(requested, earliest, latest):
+            return "restoreTime \(QuotedInput.quote(requested)) is outside the source's restorable window \(earliest) … \(latest); name a time inside it, e.g. {\"restoreTime\": \"\(latest)\"}; nothing was changed"
         case let .clusterQuotaReached(used, max):
             return "the account has \(used) of its \(max) DB clusters, and a refresh needs one more while the old staging cluster still exists; delete unused clusters or raise the quota (Service Quotas: Amazon RDS, DB clusters); nothing was changed"
         case let .responseRejected(url, status):

@@ -7,9 +7,11 @@ public struct RefreshEvent: Decodable, Sendable, Equatable {
     public var config: [String: String] = [:]
     public var dryRun = false
     public var snapshot: String?
+    /// Clone mode: restore the source as of this time instead of cloning its latest (a full copy).
+    public var restoreTime: String?
     public var force = false
 
-    static let ownKeys = ["config", "dryRun", "snapshot", "force"]
+    static let ownKeys = ["config", "dryRun", "snapshot", "restoreTime", "force"]
     /// EventBridge's envelope: accepted and ignored.
     static let eventBridgeKeys: Set<String> = ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"]
 
@@ -44,8 +46,10 @@ public struct RefreshEvent: Decodable, Sendable, Equatable {
                 }
                 snapshot = value
             case "restoreTime":
-                // RDS makes a copy-on-write clone only of the latest restorable time.
-                throw FunctionError.invalidEvent("a point in time cannot be chosen: a clone (REFRESH_METHOD=clone) is always of the source's latest restorable time, as RDS takes no RestoreToTime with copy-on-write; for an older point in time restore a snapshot with {\"snapshot\": \"…\"}")
+                guard let value = try? container.decode(String.self, forKey: key), !value.isEmpty else {
+                    throw FunctionError.invalidEvent("'restoreTime' must be an ISO 8601 time, e.g. {\"restoreTime\": \"2026-12-01T04:00:00Z\"}")
+                }
+                restoreTime = value
             default:
                 guard Self.eventBridgeKeys.contains(name) else {
                     throw FunctionError.invalidEvent("unknown key \(QuotedInput.quote(name)); an event may hold \(Self.ownKeys.joined(separator: ", ")), or be an EventBridge scheduled event")

@@ -62,10 +62,14 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
         let snapshot: String
         // The source's snapshot, when it had to be looked up: an override is checked against it.
         var found: RDS.Snapshot?
-        // Clone mode: the source cluster, checked clonable.
+        // Clone mode: the source cluster, checked clonable; and whether an operator chose the time.
         var sourceCluster: RDS.Cluster?
+        var pointInTime = false
         switch settings.refreshMethod {
         case .snapshot:
+            guard event.restoreTime == nil else {
+                throw FunctionError.invalidEvent("'restoreTime' is for REFRESH_METHOD=clone; in snapshot mode name a snapshot with {\"snapshot\": \"…\"}")
+            }
             if let requested = event.snapshot {
                 let checked = try checkedOverride(requested, settings: settings, deadline: deadline)
                 found = checked
@@ -85,7 +89,12 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
                                                                                                     region: session.region.name),
                                                    settings: settings)
             sourceCluster = cluster
-            snapshot = try latest(settings, ssm)
+            if let requested = event.restoreTime {
+                snapshot = try CloneSource.pointInTime(requested, of: cluster, settings: settings)
+                pointInTime = true
+            } else {
+                snapshot = try latest(settings, ssm)
+            }
             if settings.migrationsEnabled, let problem = DataAPISupport.problem(engine: cluster.engine, version: cluster.engineVersion) {
                 throw RefreshError.dataAPIUnsupported(snapshot: "cluster \(cluster.identifier)", problem: problem)
             }
@@ -126,7 +135,7 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             }
             let parameters = StackParameters(snapshot: snapshot, masterUsername: found?.masterUsername ?? sourceCluster?.masterUsername,
                                              stagingDBIdentifier: settings.stagingDBIdentifier, declared: declared,
-                                             method: settings.refreshMethod)
+                                             method: settings.refreshMethod, pointInTime: pointInTime)
             let sourceKey = settings.refreshMethod == .clone ? StackParameters.restoreTimeKey : StackParameters.snapshotKey
             stack = (name, step, parameters.parameters)
             switch step {

@@ -10,6 +10,7 @@ import Digests
 struct StackParameters: Equatable {
     static let snapshotKey = "SnapshotIdentifier"
     static let restoreTimeKey = "RestoreTime"
+    static let pointInTimeKey = "PointInTimeRestore"
     static let generationKey = "StagingDBGeneration"
     static let masterUsernameKey = "SnapshotMasterUsername"
     static let stagingDBIdentifierKey = "StagingDBIdentifier"
@@ -18,14 +19,19 @@ struct StackParameters: Equatable {
 
     /// `declared`: the parameters of the stack being updated with its own template, nil for a new
     /// template (which gets SnapshotIdentifier, StagingDBIdentifier when set, and its defaults).
-    init(snapshot: String, masterUsername: String?, stagingDBIdentifier: String?, declared: Set<String>?, method: Settings.RefreshMethod = .snapshot) {
+    /// `pointInTime` (clone mode): the stack restores the source as of RestoreTime (a full copy)
+    /// instead of cloning its latest restorable time.
+    init(snapshot: String, masterUsername: String?, stagingDBIdentifier: String?, declared: Set<String>?, method: Settings.RefreshMethod = .snapshot,
+         pointInTime: Bool = false) {
         var given: [String: String] = [method == .clone ? Self.restoreTimeKey : Self.snapshotKey: snapshot]
         if let stagingDBIdentifier, declared?.contains(Self.stagingDBIdentifierKey) ?? true {
             given[Self.stagingDBIdentifierKey] = stagingDBIdentifier
         }
         if let declared {
-            if declared.contains(Self.generationKey) { given[Self.generationKey] = Self.generation(of: snapshot) }
+            // A point-in-time restore of the same time as a clone is still another database: another name.
+            if declared.contains(Self.generationKey) { given[Self.generationKey] = Self.generation(of: pointInTime ? "point-in-time:" + snapshot : snapshot) }
             if declared.contains(Self.masterUsernameKey) { given[Self.masterUsernameKey] = masterUsername ?? "" }
+            if method == .clone, declared.contains(Self.pointInTimeKey) { given[Self.pointInTimeKey] = String(pointInTime) }
         }
         var parameters = given.keys.sorted().map { CloudFormation.Parameter(key: $0, value: given[$0]!) }
         for key in (declared ?? []).sorted() where given[key] == nil {

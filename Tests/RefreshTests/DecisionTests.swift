@@ -253,8 +253,26 @@ import Testing
         #expect(CloneSource.reference(try settings(), region: "us-east-1") == "prod")
     }
 
-    @Test func aPointInTimeCannotBeChosenForAClone() throws {
-        #expect(throws: FunctionError.self) { try JSONDecoder().decode(RefreshEvent.self, from: Data(#"{"restoreTime": "2026-12-01T04:00:00Z"}"#.utf8)) }
+    /// RDS clones only the latest restorable time; a time an operator names is a point-in-time
+    /// restore (a full copy), inside the window, and not of a cluster shared from another account.
+    @Test func aChosenTimeIsAPointInTimeRestoreInsideTheWindow() throws {
+        let settings = try settings()
+        #expect(try CloneSource.pointInTime("2026-11-30T12:00:00.5+01:00", of: cluster(), settings: settings) == "2026-11-30T11:00:00Z")
+        #expect(reason { try CloneSource.pointInTime("2026-11-01T00:00:00Z", of: cluster(), settings: settings) }
+                .hasPrefix("Function.RestoreTimeOutOfRange: restoreTime '2026-11-01T00:00:00Z' is outside the source's restorable window 2026-11-24T02:00:00Z … 2026-12-01T04:05:06Z"))
+        #expect(reason { try CloneSource.pointInTime("yesterday", of: cluster(), settings: settings) }.contains("is not an ISO 8601 time"))
+        let shared = RDS.Cluster(identifier: "", arn: "arn:aws:rds:us-east-1:444455556666:cluster:prod", status: "", engine: "aurora-postgresql",
+                                 engineVersion: "15.4", endpoint: nil, readerEndpoint: nil, port: nil, httpEndpointEnabled: false)
+        #expect(reason { try CloneSource.pointInTime("2026-11-30T12:00:00Z", of: shared, settings: settings) }.contains("it is shared from another account"))
+        let parameters = StackParameters(snapshot: "2026-11-30T11:00:00Z", masterUsername: nil, stagingDBIdentifier: nil,
+                                         declared: ["RestoreTime", "PointInTimeRestore"], method: .clone, pointInTime: true)
+        #expect(parameters.parameters.map { "\($0.key)=\($0.value ?? "")" } == ["PointInTimeRestore=true", "RestoreTime=2026-11-30T11:00:00Z"])
+        // The same time as a clone and as a point-in-time restore: two databases, two names.
+        let declared: Set = ["RestoreTime", "PointInTimeRestore", "StagingDBGeneration"]
+        let clone = StackParameters(snapshot: "2026-11-30T11:00:00Z", masterUsername: nil, stagingDBIdentifier: nil, declared: declared, method: .clone)
+        let restore = StackParameters(snapshot: "2026-11-30T11:00:00Z", masterUsername: nil, stagingDBIdentifier: nil, declared: declared, method: .clone,
+                                      pointInTime: true)
+        #expect(clone.parameters.first { $0.key == "StagingDBGeneration" }?.value != restore.parameters.first { $0.key == "StagingDBGeneration" }?.value)
     }
 
     @Test func theClusterQuotaLeavesRoomForTheReplacement() throws {

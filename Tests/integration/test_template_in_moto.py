@@ -5,6 +5,8 @@ replaces the cluster, sends the custom resource an Update with the same Physical
 CNAME to the new cluster and removes the old one; a migration that fails on an update rolls the stack back,
 and the rollback's Update is answered without migrating again, so the stack ends UPDATE_ROLLBACK_COMPLETE."""
 import json
+import time
+from datetime import datetime, timedelta, timezone
 import pathlib
 import zipfile
 
@@ -143,6 +145,20 @@ def test_a_clone_refresh_from_the_latest_restorable_time_to_a_migrated_clone(pee
         assert event["ResourceProperties"]["SecretArn"] == clone["MasterUserSecret"]["SecretArn"]
         assert stack.record() == (stack.parameters["RecordName"], clone["Endpoint"])
         assert ssm.get_parameter(Name="/staging-refresh/current-restore-time")["Parameter"]["Value"] == latest["restoreTime"]
+
+        # An operator's time is a point-in-time restore (RDS clones only the latest restorable time).
+        source = rds.describe_db_clusters(DBClusterIdentifier="prod-cluster")["DBClusters"][0]
+        chosen = (source["EarliestRestorableTime"] + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        while datetime.now(timezone.utc) < source["EarliestRestorableTime"] + timedelta(seconds=2):
+            time.sleep(0.2)  # moto's latest restorable time is now: let the chosen time fall inside the window
+        result, failed = stack.invoke("restore-from-snapshot", {"restoreTime": "2020-01-01T00:00:00Z"})
+        assert failed and result["errorType"] == "Function.RestoreTimeOutOfRange", result
+        restore, failed = stack.invoke("restore-from-snapshot", {"restoreTime": chosen})
+        assert not failed and restore["stackAction"] == "updated", restore
+        answer_migrations(stack, api, postgres)
+        parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack.describe()["Parameters"]}
+        assert (parameters["RestoreTime"], parameters["PointInTimeRestore"]) == (chosen, "true")
+        assert stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
 
         # The account's DB cluster quota (40) would be exceeded by the replacement: refused, nothing written.
         for n in range(40 - len(rds.describe_db_clusters()["DBClusters"])):

@@ -699,6 +699,9 @@ def test_a_clone_is_a_copy_on_write_clone_of_the_source_at_the_restore_time(temp
     assert (prop(stack, "StagingCluster", "SourceDBClusterIdentifier"), prop(stack, "StagingCluster", "RestoreType"),
             prop(stack, "StagingCluster", "UseLatestRestorableTime"), prop(stack, "StagingCluster", "RestoreToTime")) == \
         ("prod-db", "copy-on-write", True, NO_VALUE)
+    exact = Stack(template, {**SAMPLE_STACKS["aurora clone, stack"], "PointInTimeRestore": "true"})
+    assert (prop(exact, "StagingCluster", "RestoreType"), prop(exact, "StagingCluster", "UseLatestRestorableTime"),
+            prop(exact, "StagingCluster", "RestoreToTime")) == ("full-copy", NO_VALUE, "2026-12-01T04:05:06Z")
     shared = Stack(template, {**SAMPLE_STACKS["aurora clone, stack"], "SourceAccountId": SOURCE_ACCOUNT})
     assert prop(shared, "StagingCluster", "SourceDBClusterIdentifier") == f"arn:aws:rds:us-east-1:{SOURCE_ACCOUNT}:cluster:prod-db"
     assert prop(stack, "StagingCluster", "SnapshotIdentifier") is NO_VALUE
