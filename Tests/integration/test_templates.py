@@ -748,3 +748,8 @@ def test_restore_mode_has_one_default_in_code_template_and_serverless(template, 
     documented = subprocess.run([str(binary("bootstrap")), "invoke", "--help"], capture_output=True, text=True).stdout
     code_default = re.search(r"RESTORE_MODE\s+stack or pipeline \(default (\w+)\)", documented).group(1)
     assert template["Parameters"]["RestoreMode"]["Default"] == code_default == dig(serverless, "params.default.restoreMode")
+
+
+def test_readme_documents_every_template_parameter(template):
+    readme = (ROOT / "README.md").read_text()
+    assert [name for name in template["Parameters"] if f"| `{name}` |" not in readme] == []
