@@ -90,8 +90,18 @@ public struct CloneStacks {
     public func expire(now: Int64, dryRun: Bool) throws -> [Summary] {
         let cloudFormation = CloudFormation(session: session, deadline: deadline)
         let expired = DeveloperClones.expired(clones.clones(in: try cloneStacks(cloudFormation)), now: now)
-        if !dryRun {
-            for clone in expired { try cloudFormation.deleteStack(name: clone.stack) }
+        guard !dryRun else { return expired.map(Self.summary) }
+        // One stack that cannot be deleted now (busy) must not keep the others running.
+        var failures: [String] = []
+        for clone in expired {
+            do {
+                try cloudFormation.deleteStack(name: clone.stack)
+            } catch {
+                failures.append("\(clone.stack): \(error)")
+            }
+        }
+        guard failures.isEmpty else {
+            throw RefreshError.invalidConfiguration("could not delete \(failures.count) of \(expired.count) expired clones (the others are being deleted): \(failures.joined(separator: "; "))")
         }
         return expired.map(Self.summary)
     }

@@ -47,7 +47,7 @@ struct DeveloperClones {
     /// `30m`, `8h`, `2d`: how long the clone lives; at most 7 days.
     static func ttlMilliseconds(_ text: String) throws(RefreshError) -> Int64 {
         let unit: Int64? = switch text.last { case "m": 60_000; case "h": 3_600_000; case "d": 86_400_000; default: nil }
-        guard let unit, let count = Int64(text.dropLast()), count > 0, count * unit <= longestTTLMilliseconds else {
+        guard let unit, let count = Int64(text.dropLast()), count > 0, count <= longestTTLMilliseconds / unit else {
             throw .invalidConfiguration("--ttl \(QuotedInput.quote(text)) must be minutes, hours or days up to 7d, e.g. 30m, 8h or 2d")
         }
         return count * unit
@@ -74,7 +74,8 @@ struct DeveloperClones {
     /// read is kept and named, never guessed at.
     static func expired(_ clones: [Clone], now: Int64) -> [Clone] {
         clones.filter { clone in
-            guard !clone.status.hasPrefix("DELETE_"), let expires = UTCTime(iso8601: clone.expires) else { return false }
+            // DELETE_FAILED is tried again; one being deleted (or gone) is left alone.
+            guard clone.status != "DELETE_IN_PROGRESS", clone.status != "DELETE_COMPLETE", let expires = UTCTime(iso8601: clone.expires) else { return false }
             return expires.epochMilliseconds <= now
         }
     }

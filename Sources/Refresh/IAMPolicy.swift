@@ -139,17 +139,23 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     static func sourceDeny(_ settings: Settings, _ scope: Scope) -> Statement {
         let isCluster = settings.source.isCluster
         return Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:CreateDBInstance"] + changes(isCluster: isCluster),
-                         [scope.arn("rds", (isCluster ? "cluster:" : "db:") + settings.source.identifier)], effect: "Deny")
+                         [scope.arn("rds", (isCluster ? "cluster:" : "db:") + settings.source.identifier, account: isCluster ? settings.sourceAccountID : nil)],
+                         effect: "Deny")
     }
 
     /// expire-clones: CloudFormation acts with its credentials on the clone stacks, so it holds what
     /// they do, scoped to `<CLONE_NAME_PREFIX>-clone-*`: creating only with the prefix's tag in the
     /// request, changing and deleting only what CloudFormation made under such a stack.
-    public static func expireClones(_ settings: Settings, _ scope: Scope) -> IAMPolicy {
+    /// `sourceKey`: the customer-managed KMS key of the source, which RDS needs a grant of to clone it.
+    public static func expireClones(_ settings: Settings, _ scope: Scope, sourceKey: String? = nil) -> IAMPolicy {
         let rds = { (resource: String) in scope.arn("rds", resource) }
         let prefix = settings.cloneNamePrefix
         let source = scope.arn("rds", "cluster:" + settings.source.identifier, account: settings.sourceAccountID)
-        return IAMPolicy(statements: [
+        let keyGrants = sourceKey.map { key in
+            [Statement("DescribeSourceKey", ["kms:DescribeKey"], [key]),
+             Statement("GrantSourceKeyToRDS", ["kms:CreateGrant"], [key], condition: ["Bool": ["kms:GrantIsForAWSResource": "true"]])]
+        } ?? []
+        return IAMPolicy(statements: keyGrants + [
             // Listing the stacks has no resource-level permission; each clone is then described by name.
             Statement("ListStacks", ["cloudformation:ListStacks"], ["*"]),
             Statement("CloneStacks", ["cloudformation:DescribeStacks", "cloudformation:CreateStack", "cloudformation:DeleteStack"],
@@ -177,9 +183,9 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
     /// A developer's policy for `bootstrap clone`: expire-clones' (CloudFormation acts with the
     /// developer's credentials), following a clone stack's events (`--wait`), and reading the secrets
     /// RDS made for this prefix's clones (connecting), by the tags only RDS sets.
-    public static func developerClones(_ settings: Settings, _ scope: Scope) -> IAMPolicy {
+    public static func developerClones(_ settings: Settings, _ scope: Scope, sourceKey: String? = nil) -> IAMPolicy {
         let prefix = settings.cloneNamePrefix
-        var policy = expireClones(settings, scope)
+        var policy = expireClones(settings, scope, sourceKey: sourceKey)
         policy.statements.insert(Statement("FollowCloneStacks", ["cloudformation:DescribeStackEvents"],
                                            [scope.arn("cloudformation", "stack/\(prefix)-clone-*/*")]), at: 2)
         policy.statements.insert(Statement("ReadCloneSecrets", ["secretsmanager:GetSecretValue"], [scope.arn("secretsmanager", "secret:rds!cluster-*")],

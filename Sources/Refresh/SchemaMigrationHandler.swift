@@ -76,8 +76,11 @@ public struct SchemaMigrationHandler: Handler {
         if request.RequestType == .Delete {
             // Migrations are never rolled back, and a Delete after a failed Create finds nothing to undo.
             reason = "nothing to undo: applied migrations stay in the database"
+            data = ["Response": reason]
         } else if request.RequestType == .Update, stackIsRollingBack(request, context: context) {
             reason = Self.rollbackReason
+            // Outputs that !GetAtt the custom resource still find every attribute after the rollback.
+            data = ["AppliedCount": "0", "CurrentVersion": "", "Response": reason]
         } else {
             do {
                 let summary = try migrate(try settings.get(), context: context)

@@ -32,8 +32,8 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
     }
 
     public func handle(event: RefreshEvent, context: Context) throws -> Output {
-        guard event.snapshot == nil, !event.force else {
-            throw FunctionError.invalidEvent("'snapshot' and 'force' belong to restore-from-snapshot; update-latest-snapshot-id accepts config and dryRun")
+        guard event.snapshot == nil, event.restoreTime == nil, !event.force else {
+            throw FunctionError.invalidEvent("'snapshot', 'restoreTime' and 'force' belong to restore-from-snapshot; update-latest-snapshot-id accepts config and dryRun")
         }
         let settings = try Settings(self.settings.overlaid(with: event.config))
         let deadline = Deadline(epochMilliseconds: context.deadlineMilliseconds)

@@ -82,9 +82,9 @@ enum IAMPolicyCommand {
         case "update-latest-snapshot-id":
             return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
         case "developer-clones":
-            return IAMPolicy.developerClones(try Settings(try SettingsSource.process()), scope)
+            return IAMPolicy.developerClones(try Settings(try SettingsSource.process()), scope, sourceKey: snapshotKey)
         case "expire-clones":
-            return IAMPolicy.expireClones(try Settings(try SettingsSource.process()), scope)
+            return IAMPolicy.expireClones(try Settings(try SettingsSource.process()), scope, sourceKey: snapshotKey)
         case "stack-update-role":
             return IAMPolicy.stackUpdateRole(try Settings(try SettingsSource.process()), scope, snapshotKey: snapshotKey, secretKey: secretKey, cname: cname)
         default:
