@@ -27,8 +27,10 @@ public struct UTCTime: Sendable, Equatable {
             }
             return value
         }
-        guard bytes.count >= 19, let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return nil }
+        let separators: [(Int, UInt8)] = [(4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")), (10, UInt8(ascii: "T")), (13, UInt8(ascii: ":")), (16, UInt8(ascii: ":"))]
+        guard bytes.count >= 19, separators.allSatisfy({ bytes[$0.0] == $0.1 }), let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
         var index = 19
         var milliseconds: Int64 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
@@ -42,10 +44,14 @@ public struct UTCTime: Sendable, Equatable {
         }
         var offsetSeconds: Int64 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-            guard let hours = number(index + 1, 2), let minutes = number(index + 4, 2) else { return nil }
+            guard let hours = number(index + 1, 2), let minutes = number(index + 4, 2), bytes[index + 3] == UInt8(ascii: ":") else { return nil }
             offsetSeconds = Int64(hours) * 3600 + Int64(minutes) * 60
             if bytes[index] == UInt8(ascii: "-") { offsetSeconds = -offsetSeconds }
+            index += 6
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "Z") {
+            index += 1
         }
+        guard index == bytes.count else { return nil }  // nothing after the zone
         var parts = tm()
         parts.tm_year = year - 1900
         parts.tm_mon = month - 1
@@ -53,7 +59,10 @@ public struct UTCTime: Sendable, Equatable {
         parts.tm_hour = hour
         parts.tm_min = minute
         parts.tm_sec = second
-        epochMilliseconds = (Int64(timegm(&parts)) - offsetSeconds) * 1000 + milliseconds
+        let seconds = timegm(&parts)
+        // timegm normalises 2026-11-31 to Dec 1: a day the month does not have is no date.
+        guard parts.tm_mday == day, parts.tm_mon == month - 1 else { return nil }
+        epochMilliseconds = (Int64(seconds) - offsetSeconds) * 1000 + milliseconds
     }
 
     /// `2026-11-22T04:15:05.123Z`.

@@ -129,8 +129,9 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             if settings.refreshMethod == .snapshot, found == nil, declared?.contains(StackParameters.masterUsernameKey) == true {
                 found = try sourceSnapshot(named: snapshot, settings: settings, deadline: deadline)
             }
-            if settings.refreshMethod == .clone, changed {
-                // The replacement exists beside the old clone until CloudFormation's cleanup.
+            if settings.refreshMethod == .clone {
+                // The replacement exists beside the old clone until CloudFormation's cleanup (also
+                // when only PointInTimeRestore changes, which renames the DB as well).
                 try CloneSource.checkQuota(try RDS(session: session, deadline: deadline).describeAccountAttributes())
             }
             let parameters = StackParameters(snapshot: snapshot, masterUsername: found?.masterUsername ?? sourceCluster?.masterUsername,

@@ -8,6 +8,11 @@ import Testing
         #expect(UTCTime(iso8601: "2026-11-01T02:00:07.123456Z")?.epochMilliseconds == 1_793_498_407_123)
         #expect(UTCTime(iso8601: "not a date") == nil)
         #expect(UTCTime(iso8601: "2026-11-01T02:00") == nil)
+        for bad in ["2026-11-31T04:00:00Z", "2026-13-01T04:00:00Z", "2026-11-01 04:00:00Z", "2026-11-01T24:00:00Z",
+                    "2026-11-01T04:00:00Zjunk", "2026-11-01T04:00:00+0100"] {
+            #expect(UTCTime(iso8601: bad) == nil, "\(bad)")
+        }
+        #expect(UTCTime(iso8601: "2024-02-29T00:00:00Z") != nil && UTCTime(iso8601: "2026-11-01T04:00:00") != nil)
     }
 
     @Test func writesEachSpellingWithEveryFieldPadded() {
