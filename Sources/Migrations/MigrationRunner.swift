@@ -136,7 +136,8 @@ public struct MigrationRunner {
     private func apply(_ set: MigrationSet, historyExisted: Bool) throws -> Summary {
         var summary = Summary(total: set.migrations.count, naming: set.naming)
         try createTable(baseline: historyExisted ? nil : baseline)
-        let plan = MigrationPlan(set: set, rows: try rows(), table: table.name, baseline: baseline, historyExists: historyExisted)
+        let history = try rows()
+        let plan = MigrationPlan(set: set, rows: history, table: table.name, baseline: baseline, historyExists: historyExisted)
         // Validate everything before running anything.
         if let problem = plan.problems.first { throw problem }
         summary.warnings = plan.warnings
@@ -145,7 +146,7 @@ public struct MigrationRunner {
         let statements = try plan.pending.map { migration in
             try dialect.split(try placeholders.apply(to: migration.sql, file: migration.fileName), file: migration.fileName)
         }
-        let previous = Dictionary(try rows().map { ($0.version, $0.checksum) }, uniquingKeysWith: { first, _ in first })
+        let previous = Dictionary(history.map { ($0.version, $0.checksum) }, uniquingKeysWith: { first, _ in first })
         for (migration, statements) in zip(plan.pending, statements) {
             let done = summary.applied.count + summary.alreadyApplied
             let ran = switch dialect {

@@ -69,8 +69,18 @@ enum CloneSource {
     /// cluster shared from there through AWS RAM is cloned by its ARN), else by identifier.
     static func reference(_ settings: Settings, region: String) -> String {
         guard let account = settings.sourceAccountID else { return settings.source.identifier }
-        let partition = region.hasPrefix("cn-") ? "aws-cn" : region.hasPrefix("us-gov-") ? "aws-us-gov" : "aws"
-        return "arn:\(partition):rds:\(region):\(account):cluster:\(settings.source.identifier)"
+        return IAMPolicy.Scope(region: region, account: account).arn("rds", "cluster:\(settings.source.identifier)")
+    }
+
+    /// The source cluster as RDS describes it; nil when RDS knows no cluster of that name. Named by
+    /// ARN in SOURCE_ACCOUNT_ID's account, so that one shared through AWS RAM is found too.
+    static func sourceCluster(_ settings: Settings, _ rds: RDS, region: String) throws -> RDS.Cluster? {
+        let reference = Self.reference(settings, region: region)
+        do {
+            return try rds.describeDBClusters(identifier: reference, includeShared: reference.hasPrefix("arn:") ? true : nil).first
+        } catch let error where error.code == "DBClusterNotFoundFault" {
+            return nil
+        }
     }
 
     /// A replacement needs a second cluster while the old one still exists.

@@ -45,7 +45,7 @@ public struct CloneStacks {
             throw RefreshError.invalidConfiguration("clones are Aurora copy-on-write clones: set SOURCE_DB_CLUSTER_IDENTIFIER to the source cluster")
         }
         let rds = RDS(session: session, deadline: deadline)
-        let cluster = try CloneSource.clonable(try UpdateLatestSnapshotHandler.sourceCluster(settings, rds, region: session.region.name),
+        let cluster = try CloneSource.clonable(try CloneSource.sourceCluster(settings, rds, region: session.region.name),
                                                settings: settings)
         try CloneSource.checkQuota(try rds.describeAccountAttributes())
         let cloudFormation = CloudFormation(session: session, deadline: deadline)

@@ -85,8 +85,8 @@ public struct RestoreFromSnapshotHandler: JSONHandler {
             guard event.snapshot == nil else {
                 throw FunctionError.invalidEvent("'snapshot' is for REFRESH_METHOD=snapshot; in clone mode name a point in time with {\"restoreTime\": \"2026-12-01T04:00:00Z\"}")
             }
-            let cluster = try CloneSource.clonable(try UpdateLatestSnapshotHandler.sourceCluster(settings, RDS(session: session, deadline: deadline),
-                                                                                                    region: session.region.name),
+            let rds = RDS(session: session, deadline: deadline)
+            let cluster = try CloneSource.clonable(try CloneSource.sourceCluster(settings, rds, region: session.region.name),
                                                    settings: settings)
             sourceCluster = cluster
             if let requested = event.restoreTime {

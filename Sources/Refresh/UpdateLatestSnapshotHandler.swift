@@ -44,7 +44,7 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
         var seen = 1
         switch settings.refreshMethod {
         case .clone:
-            value = try CloneSource.latestRestoreTime(of: try Self.sourceCluster(settings, rds, region: session.region.name), settings: settings)
+            value = try CloneSource.latestRestoreTime(of: try CloneSource.sourceCluster(settings, rds, region: session.region.name), settings: settings)
         case .snapshot:
             let selection = SnapshotSelection(try SnapshotCatalog(rds: rds).snapshots(for: settings), settings: settings)
             guard let winner = selection.chosen else {
@@ -69,17 +69,6 @@ public struct UpdateLatestSnapshotHandler: JSONHandler {
         return Output(snapshot: chosen.map { _ in value }, snapshotCreateTime: chosen?.createTime,
                       restoreTime: settings.refreshMethod == .clone ? value : nil, previous: previous?.Value, changed: changed,
                       dryRun: event.dryRun ? true : nil, plan: event.dryRun ? plan : nil)
-    }
-
-    /// The source cluster as RDS describes it; nil when RDS knows no cluster of that name. Named by
-    /// ARN in SOURCE_ACCOUNT_ID's account, so that one shared through AWS RAM is found too.
-    static func sourceCluster(_ settings: Settings, _ rds: RDS, region: String) throws -> RDS.Cluster? {
-        let reference = CloneSource.reference(settings, region: region)
-        do {
-            return try rds.describeDBClusters(identifier: reference, includeShared: reference.hasPrefix("arn:") ? true : nil).first
-        } catch let error where error.code == "DBClusterNotFoundFault" {
-            return nil
-        }
     }
 }
 
