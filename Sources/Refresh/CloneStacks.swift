@@ -123,9 +123,7 @@ public struct CloneStacks {
         var candidates: [String] = []
         if let path = FunctionEnvironment.variable("CLONE_TEMPLATE") { candidates.append(path) }
         if let root = FunctionEnvironment.variable("LAMBDA_TASK_ROOT") { candidates.append(root + "/templates/clone.yml") }
-        if let binary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(String(binary.prefix(upTo: binary.lastIndex(of: "/") ?? binary.endIndex)) + "/templates/clone.yml")
-        }
+        if let directory = ConfigFile.executableDirectory() { candidates.append(directory + "/templates/clone.yml") }
         candidates.append("templates/clone.yml")
         for path in candidates {
             if let bytes = try? FileContents.read(path) { return String(decoding: bytes, as: UTF8.self) }

@@ -37,7 +37,7 @@ public struct SettingsSource: Sendable {
 /// the binary when run as a tool). Absent is fine; unreadable or malformed fails init.
 enum ConfigFile {
     static func load() throws -> [String: String] {
-        let directory = FunctionEnvironment.variable("LAMBDA_TASK_ROOT") ?? executableDirectory()
+        let directory = FunctionEnvironment.variable("LAMBDA_TASK_ROOT") ?? executableDirectory() ?? "."
         let path = directory + "/config.json"
         let data: Data
         do {
@@ -59,8 +59,9 @@ enum ConfigFile {
         return values
     }
 
-    private static func executableDirectory() -> String {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "."
+    /// The directory holding the running binary; nil where /proc/self/exe cannot be read.
+    static func executableDirectory() -> String? {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
         return String(path.prefix(upTo: path.lastIndex(of: "/") ?? path.endIndex))
     }
 }
