@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "Digests"),
         .target(name: "AWSClient", dependencies: ["CCurl", "Digests", "Basics"]),
         .target(name: "Migrations", dependencies: ["Digests", "Basics"]),
-        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations", "Basics"]),
+        .target(name: "Sanitization", dependencies: ["Digests", "Migrations"]),
+        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations", "Sanitization", "Basics"]),
         .executableTarget(
             name: "bootstrap", dependencies: ["LambdaRuntime", "AWSClient", "Refresh", "Basics", "GlibcCompat"],
             linkerSettings: [.unsafeFlags([
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "Digests", "HTTP1"]),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations"]),
+        .testTarget(name: "SanitizationTests", dependencies: ["Sanitization", "Migrations", "Digests"]),
         .testTarget(name: "RefreshTests", dependencies: ["Refresh", "AWSClient", "LambdaRuntime", "Basics"]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,13 +16,13 @@ public enum SQLValue: Equatable, Sendable {
     case boolean(Bool)
     case real(Double)
 
-    var text: String? {
+    public var text: String? {
         if case .text(let value) = self { return value }
         return nil
     }
 
     /// MySQL's BOOLEAN is TINYINT(1), so a flag may come back as a number.
-    var isTrue: Bool {
+    public var isTrue: Bool {
         switch self {
         case .boolean(let value): return value
         case .integer(let value): return value != 0

@@ -11,12 +11,15 @@ public struct CustomResourceRequest: Decodable, Sendable {
     public let RequestId: String
     public let LogicalResourceId: String
     public let PhysicalResourceId: String?
+    public let ResourceType: String?
     public let ResourceProperties: [String: PropertyText]?
 
     public struct PropertyText: Decodable, Sendable {
         public let text: String
         /// An object of strings (Placeholders); nil for anything else.
         public let object: [String: String]?
+        /// A list of strings (SecurityGroupIds); nil for anything else.
+        public var list: [String]? = nil
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
@@ -28,8 +31,10 @@ public struct CustomResourceRequest: Decodable, Sendable {
                 (text, object) = (String(flag), nil)
             } else if let found = try? container.decode([String: PropertyText].self) {
                 (text, object) = ("", found.mapValues(\.text))
+            } else if let items = try? container.decode([PropertyText].self) {
+                (text, object, list) = ("", nil, items.map(\.text))
             } else {
-                (text, object) = ("", nil)  // lists configure nothing here
+                (text, object) = ("", nil)
             }
         }
     }

@@ -54,22 +54,11 @@ public struct MigrationSettings: Sendable, Equatable {
             if let text = environment[setting.env], !text.isEmpty { return text }
             return nil
         }
-        func required(_ setting: Setting) throws(RefreshError) -> String {
-            guard let text = value(setting) else {
-                throw RefreshError.invalidConfiguration( "\(setting.env) (or the custom resource's \(setting.property)) is not set: the \(setting.meaning)")
-            }
-            return text
-        }
-        clusterARN = try required(Self.clusterSetting)
-        secretARN = try required(Self.secretSetting)
-        database = try required(Self.databaseSetting)
-        let engine = try required(Self.engineSetting)
-        switch engine.lowercased() {
-        case "postgres", "postgresql", "aurora-postgresql": dialect = .postgres
-        case "mysql", "mariadb", "aurora-mysql": dialect = .mysql
-        default:
-            throw RefreshError.invalidConfiguration( "DB_ENGINE (Engine) is '\(engine)'; use postgres or mysql")
-        }
+        let target = try DatabaseTarget(value)
+        clusterARN = target.clusterARN
+        secretARN = target.secretARN
+        database = target.database
+        dialect = target.dialect
         directory = value(Self.directorySetting) ?? Self.defaultDirectory()
         table = value(Self.tableSetting)
         let margin = value(Self.marginSetting) ?? "10"

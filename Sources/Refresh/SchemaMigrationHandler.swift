@@ -77,7 +77,7 @@ public struct SchemaMigrationHandler: Handler {
             // Migrations are never rolled back, and a Delete after a failed Create finds nothing to undo.
             reason = "nothing to undo: applied migrations stay in the database"
             data = ["Response": reason]
-        } else if request.RequestType == .Update, stackIsRollingBack(request, context: context) {
+        } else if request.RequestType == .Update, StackRollback.inProgress(request, session: session, context: context) {
             reason = Self.rollbackReason
             // Outputs that !GetAtt the custom resource still find every attribute after the rollback.
             data = ["AppliedCount": "0", "CurrentVersion": "", "Response": reason]
@@ -105,21 +105,6 @@ public struct SchemaMigrationHandler: Handler {
 
     static let rollbackReason = "the stack is rolling back an update: the migrations are not run again (migrations are never "
         + "undone; the database keeps what was applied), so the rollback can complete"
-
-    /// CloudFormation rolls a failed update back by sending another Update with the old properties.
-    /// Running the migrations again then would fail again (or meet MySQL's dirty row) and leave the
-    /// stack UPDATE_ROLLBACK_FAILED, which blocks every later refresh. When the stack's status
-    /// cannot be read, the Update is handled like any other.
-    private func stackIsRollingBack(_ request: CustomResourceRequest, context: Context) -> Bool {
-        do {
-            let deadline = Deadline(epochMilliseconds: min(context.deadlineMilliseconds, Clock.epochMilliseconds() + 10_000))
-            let status = try CloudFormation(session: session, deadline: deadline).describeStack(name: request.StackId)?.status
-            return status == "UPDATE_ROLLBACK_IN_PROGRESS"
-        } catch {
-            context.logger.warn("cannot read the stack's status, so the Update migrates as usual: \(error)")
-            return false
-        }
-    }
 
     /// Why an event with a usable envelope cannot be acted on, in words for the stack's events.
     static func unreadable(_ error: DecodingError) -> String {

@@ -33,6 +33,11 @@ enum HandlerTable {
             settings: MigrationSettings.documentation.map { Setting(name: "\($0.env) (\($0.property))", meaning: $0.meaning) },
             make: { try SchemaMigrationHandler.make() }),
         HandlerEntry(
+            name: "sanitize",
+            summary: "CloudFormation custom resources Custom::Sanitize (masks the staging DB after masking.json through the RDS Data API: deny by default, chunked, verified, resumable; near its deadline it hands on to a new asynchronous invocation of itself, which answers) and Custom::StagingAccess (puts SecurityGroupIds on the cluster once masking and migrations succeeded). Data: {Response, Tables, Rows, Table.<name>}. Invoked directly: {\"action\": \"sanitize\"} masks and returns the report, {\"action\": \"plan\"} checks the spec and writes nothing.",
+            settings: SanitizeSettings.documentation.map { Setting(name: "\($0.env) (\($0.property))", meaning: $0.meaning) },
+            make: { try SanitizeHandler.make() }),
+        HandlerEntry(
             name: "expire-clones",
             summary: "Cron: deletes this base's self-service clones (stacks <base>-clone-<name>, made by bootstrap clone) whose staging-refresh:expires tag has passed. Result: {action, expired}. {\"dryRun\": true} lists them only. {\"action\": \"create-clone\"|\"list-clones\"|\"delete-clone\", \"name\": …, \"ttl\": \"8h\", \"class\": …, \"owner\": …} does what bootstrap clone does.",
             settings: refreshSettings(excluding: ["RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE", "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED", "STACK_ROLE_ARN", "SNAPSHOT_TYPES", "REFRESH_METHOD"]),

@@ -55,5 +55,8 @@ public struct ServiceDescriptor: Sendable {
                                                   retryableCodes: ["DatabaseResumingException", "DatabaseUnavailableException", "ServiceUnavailableError"],
                                                   maxAttempts: .max)
 
-    public static let all: [ServiceDescriptor] = [.ssm, .rds, .codePipeline, .cloudFormation, .rdsData, .secretsManager, .sts]
+    public static let lambda = ServiceDescriptor(name: "Lambda", endpointPrefix: "lambda", signingName: "lambda",
+                                                 environmentID: "LAMBDA", wireProtocol: .restJSON)
+
+    public static let all: [ServiceDescriptor] = [.ssm, .rds, .codePipeline, .cloudFormation, .rdsData, .secretsManager, .sts, .lambda]
 }

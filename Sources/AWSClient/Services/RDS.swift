@@ -1,6 +1,7 @@
 import Basics
 
-/// RDS: snapshots, instances and clusters, read-only. Each list follows `Marker` to the end.
+/// RDS: snapshots, instances and clusters, read; the one write is a staging cluster's security
+/// groups (sanitization opens it only when clean). Each list follows `Marker` to the end.
 public struct RDS {
     let wire: QueryProtocol
 
@@ -165,6 +166,28 @@ public struct RDS {
         /// Its instances: a cluster without one cannot be cloned.
         public var memberCount = 0
         public var masterUsername: String? = nil
+        public var securityGroups: [SecurityGroupMembership] = []
+    }
+
+    /// A VPC security group on a DB cluster, with RDS's status of it (adding, active, removing).
+    public struct SecurityGroupMembership: Encodable, Sendable, Equatable {
+        public let id: String
+        public let status: String
+    }
+
+    static func memberships(_ element: XMLElement?) -> [SecurityGroupMembership] {
+        element?.children("VpcSecurityGroupMembership").map {
+            SecurityGroupMembership(id: $0["VpcSecurityGroupId"] ?? "", status: $0["Status"] ?? "")
+        } ?? []
+    }
+
+    /// ModifyDBCluster with VpcSecurityGroupIds, applied now: replaces the cluster's security groups.
+    public func setSecurityGroups(cluster: String, groups: [String]) throws(AWSError) -> [SecurityGroupMembership] {
+        var parameters = QueryParameters()
+        parameters.add("DBClusterIdentifier", cluster)
+        parameters.addList("VpcSecurityGroupIds", member: "VpcSecurityGroupId", groups)
+        parameters.add("ApplyImmediately", true)
+        return Self.memberships(try wire.call("ModifyDBCluster", parameters).child("DBCluster")?.child("VpcSecurityGroups"))
     }
 
     /// `includeShared`: also clusters shared with this account through AWS RAM (named by ARN).
@@ -185,7 +208,7 @@ public struct RDS {
                         port: e["Port"].flatMap { Int($0) }, httpEndpointEnabled: e["HttpEndpointEnabled"] == "true",
                         earliestRestorableTime: nonEmpty(e["EarliestRestorableTime"]), latestRestorableTime: nonEmpty(e["LatestRestorableTime"]),
                         memberCount: e.child("DBClusterMembers")?.children("DBClusterMember").count ?? 0,
-                        masterUsername: nonEmpty(e["MasterUsername"]))
+                        masterUsername: nonEmpty(e["MasterUsername"]), securityGroups: Self.memberships(e.child("VpcSecurityGroups")))
             } ?? []
             return Page(items: items, marker: nonEmpty(result["Marker"]))
         }

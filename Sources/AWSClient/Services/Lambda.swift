@@ -1,0 +1,22 @@
+/// Lambda: one call, an asynchronous Invoke, with which a long custom resource hands its work on to
+/// a new invocation of the same function before its own deadline.
+public struct Lambda {
+    let session: AWSSession
+    let deadline: Deadline
+
+    public init(session: AWSSession, deadline: Deadline) {
+        self.session = session
+        self.deadline = deadline
+    }
+
+    /// Queues `payload` for `function` (name or ARN) with InvocationType Event; Lambda answers 202
+    /// once it has queued it and runs it (with retries) on its own.
+    public func invokeAsync(function: String, payload: [UInt8]) throws(AWSError) {
+        let response = try session.send(.lambda, operation: "Invoke", path: "/2015-03-31/functions/\(URIEncoding.encode(function))/invocations",
+                                        headers: [("Content-Type", "application/json"), ("X-Amz-Invocation-Type", "Event")],
+                                        body: payload, deadline: deadline)
+        guard response.status == 202 else {
+            throw .malformedResponse(service: "Lambda", operation: "Invoke", "an Event invocation answered HTTP \(response.status), not 202")
+        }
+    }
+}
