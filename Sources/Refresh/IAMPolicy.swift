@@ -214,6 +214,25 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
         return policy
     }
 
+    /// sanitize: the Data API on the staging cluster, its security groups (Custom::StagingAccess), the
+    /// DB user's and the masking key's secrets, and an asynchronous Invoke of `function` itself.
+    public static func sanitize(_ settings: SanitizeSettings, _ scope: Scope, function: String, secretKey: String? = nil) -> IAMPolicy {
+        var policy = IAMPolicy(statements: [
+            Statement("DataAPI", ["rds-data:ExecuteStatement", "rds-data:BeginTransaction", "rds-data:CommitTransaction",
+                                  "rds-data:RollbackTransaction"], [settings.target.clusterARN]),
+            Statement("OpenStagingCluster", ["rds:ModifyDBCluster", "rds:DescribeDBClusters"], [settings.target.clusterARN]),
+            Statement("DatabaseSecret", ["secretsmanager:GetSecretValue"], [settings.target.secretARN]),
+            Statement("MaskingKey", ["secretsmanager:GetSecretValue"], [settings.keySecretARN]),
+            Statement("ContinueItself", ["lambda:InvokeFunction"], [scope.arn("lambda", "function:\(function)")]),
+            Statement("ReadOwnStackStatus", ["cloudformation:DescribeStacks"], [scope.arn("cloudformation", "stack/*")]),
+        ])
+        if let secretKey {
+            policy.statements.append(Statement("DecryptDatabaseSecret", ["kms:Decrypt"], [secretKey],
+                                               condition: ["StringEquals": ["kms:ViaService": "secretsmanager.\(scope.region).amazonaws.com"]]))
+        }
+        return policy
+    }
+
     /// Listing the source's snapshots: by the source's identifier, and (shared ones) across the
     /// account, where the snapshot ARNs carry the owner's account.
     static func snapshotReads(_ settings: Settings, _ scope: Scope) -> Statement {

@@ -5,7 +5,7 @@ import Refresh
 /// `bootstrap iam-policy [HANDLER|stack-update-role|developer-clones] [--account ID] …`: the least-privilege policy for the current
 /// settings, read from the environment and config.json exactly as the handlers read them.
 enum IAMPolicyCommand {
-    static let handlers = ["update-latest-snapshot-id", "restore-from-snapshot", "schema-migration", "expire-clones"]
+    static let handlers = ["update-latest-snapshot-id", "restore-from-snapshot", "schema-migration", "expire-clones", "sanitize"]
     /// Policies that belong to no handler: CloudFormation's service role in stack mode.
     static let roles = ["stack-update-role", "developer-clones"]
 
@@ -79,6 +79,9 @@ enum IAMPolicyCommand {
         switch handler {
         case "schema-migration":
             return IAMPolicy.schemaMigration(try MigrationSettings(environment: MigrationSettings.processEnvironment()), scope, secretKey: secretKey)
+        case "sanitize":
+            let function = Environment.process().values["AWS_LAMBDA_FUNCTION_NAME"] ?? "*-sanitize"
+            return IAMPolicy.sanitize(try SanitizeSettings(environment: SanitizeSettings.processEnvironment()), scope, function: function, secretKey: secretKey)
         case "update-latest-snapshot-id":
             return IAMPolicy.updateLatestSnapshot(try Settings(try SettingsSource.process()), scope)
         case "developer-clones":
@@ -108,7 +111,7 @@ enum IAMPolicyCommand {
                          [--hosted-zone ID --record-name NAME]
 
     Prints the least-privilege IAM policy for HANDLER (update-latest-snapshot-id, restore-from-snapshot,
-    schema-migration or expire-clones), or an object of all four (which needs the settings of all of them), for the
+    schema-migration, expire-clones or sanitize), or an object of all five (which needs the settings of all of them), for the
     settings in the environment and config.json:
     the actions the handler calls, on the ARNs it touches. The region comes from AWS_REGION; the account
     from --account, or else from sts:GetCallerIdentity with the current credentials. Lambda's own
@@ -123,6 +126,7 @@ enum IAMPolicyCommand {
     staging DB's RDS-managed master secret (default aws/secretsmanager). --hosted-zone and --record-name
     narrow the CNAME change to that record (type CNAME) of that zone, as template.yml does; without them
     any hosted zone of the account is allowed.
+    sanitize's own function (its continuation invokes it) is AWS_LAMBDA_FUNCTION_NAME, as Lambda sets it.
     developer-clones prints a developer's policy for bootstrap clone: create, list, follow and delete only the
     clone stacks <CLONE_NAME_PREFIX>-clone-*, and read only their RDS-managed secrets.
     """

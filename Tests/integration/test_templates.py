@@ -53,6 +53,9 @@ SAMPLE_STACKS = {
         "RefreshMethod": "clone", "HostedZoneId": ZONE, "RestoreTime": "2026-12-01T04:05:06Z", "StagingDBGeneration": "5e6f7a8b9c0d"},
     "aurora clone shared from another account": {
         "RefreshMethod": "clone", "SourceAccountId": SOURCE_ACCOUNT, "RestoreTime": "2026-12-01T04:05:06Z", "StagingDBGeneration": "5e6f7a8b9c0d"},
+    "aurora with sanitization": {
+        "HostedZoneId": ZONE, "SnapshotIdentifier": "prod-db-2026-11-01", "StagingDBGeneration": "1", "MaskingSpec": "masking.json",
+        "SecurityGroupIds": "sg-0a1b2c3d,sg-1a2b3c4d", "VpcId": "vpc-0a1b2c3d", "SubnetIds": "subnet-0a1b2c3d,subnet-1a2b3c4d"},
     "rds mariadb, pipeline": {
         "SourceKind": "instance", "Engine": "mariadb", "RestoreMode": "pipeline", "PipelineName": "staging-db-deploy",
         "SchemaMigrations": "false"},
@@ -125,6 +128,8 @@ class Stack:
         if self.template["Resources"].get(name, {}).get("Type") == "AWS::SNS::Topic":
             # A topic's Ref is its ARN, under the name CloudFormation generates.
             return f"arn:aws:sns:us-east-1:{ACCOUNT}:{self.pseudo['AWS::StackName']}-{name}-1A2B3C4D5E6F"
+        if self.template["Resources"].get(name, {}).get("Type") == "AWS::SecretsManager::Secret":
+            return f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:{name}-AbCdEf"
         raise Unresolvable(f"Ref {name}: a resource, known only once deployed")
 
     def condition(self, name):
@@ -337,6 +342,19 @@ def test_the_cname_and_the_migration_wait_for_the_clusters_instance(template, na
         assert "SchemaMigration" in depends_on(stack, "StagingRecord")
 
 
+@pytest.mark.parametrize("migrations", ["true", "false"])
+def test_with_sanitization_the_cname_waits_for_masking_then_migrations_then_access(template, migrations):
+    stack = Stack(template, {**SAMPLE_STACKS["aurora with sanitization"], "SchemaMigrations": migrations})
+    groups = template["Resources"]["StagingCluster"]["Properties"]["VpcSecurityGroupIds"]["Fn::If"]
+    assert stack.condition(groups[0]) and groups[1] == [{"Ref": "ClosedSecurityGroup"}]
+    assert "StagingClusterInstance" in depends_on(stack, "Sanitize")
+    access = depends_on(stack, "StagingAccess")
+    assert "Sanitize" in access
+    if migrations == "true":
+        assert "Sanitize" in depends_on(stack, "SchemaMigration") and "SchemaMigration" in access
+    assert "StagingAccess" in depends_on(stack, "StagingRecord")
+
+
 def test_an_instance_stack_does_not_refer_to_the_cluster_instance(template):
     stack = Stack(template, SAMPLE_STACKS["rds postgres, stack"])
     assert depends_on(stack, "StagingRecord") & {"StagingCluster", "StagingClusterInstance", "SchemaMigration"} == set()
@@ -362,6 +380,9 @@ def test_sample_stack_is_valid_input(template, name):
     ({"SnapshotIdentifier": "prod-db-2026-11-01"}, "SnapshotNeedsGeneration"),
     ({"RefreshMethod": "clone", "RestoreTime": "2026-12-01T04:05:06Z"}, "SnapshotNeedsGeneration"),
     ({"RefreshMethod": "clone", "SourceKind": "instance", "Engine": "postgres", "SchemaMigrations": "false"}, "ClonesAreOfAuroraClusters"),
+    ({"MaskingSpec": "masking.json"}, "SanitizeNeedsAurora"),
+    ({"MaskingSpec": "masking.json", "SecurityGroupIds": "sg-0a1b2c3d", "SourceKind": "instance", "Engine": "postgres",
+      "SchemaMigrations": "false"}, "SanitizeNeedsAurora"),
 ])
 def test_rules_refuse_inconsistent_input(template, overrides, rule):
     assert Stack(template, overrides).rule_failures() == [rule]
@@ -374,6 +395,8 @@ def test_parliament_finds_nothing_in_any_policy(template, name):
     stack = Stack(template, SAMPLE_STACKS[name])
     checked, findings = 0, []
     for role in roles(template):
+        if not stack.exists(template["Resources"][role]):
+            continue
         for policy, document in stack.policies(role):
             for statement in document["Statement"]:
                 assert as_list(statement.get("Resource", [])), f"{role}/{policy} {statement.get('Sid')}: no Resource left"
@@ -439,14 +462,20 @@ def test_environment_variables_are_the_ones_the_handlers_read(template):
     migration = swift_names("Sources/Refresh/MigrationSettings.swift", r'env: "([A-Z_]+)", property: "[A-Za-z]+"')
     properties = swift_names("Sources/Refresh/MigrationSettings.swift", r'env: "[A-Z_]+", property: "([A-Za-z]+)"')
     assert "SOURCE_DB_CLUSTER_IDENTIFIER" in refresh and "DB_ENGINE" in migration  # the patterns still find them
+    sanitize = migration | swift_names("Sources/Refresh/SanitizeSettings.swift", r'env: "([A-Z_]+)", property: "[A-Za-z]+"')
+    sanitize_properties = properties | swift_names("Sources/Refresh/SanitizeSettings.swift", r'env: "[A-Z_]+", property:\s*"([A-Za-z]+)"')
+    assert "MASKING_KEY_SECRET_ARN" in sanitize and "MaskingSpec" in sanitize_properties
     for name, resource in template["Resources"].items():
         if resource["Type"] == "AWS::Lambda::Function":
             variables = set(resource["Properties"]["Environment"]["Variables"])
-            read = migration if resource["Properties"]["Handler"] == "schema-migration" else refresh
+            read = {"schema-migration": migration, "sanitize": sanitize}.get(resource["Properties"]["Handler"], refresh)
             assert variables <= read, f"{name}: {variables - read} are not read by the handler"
     custom = template["Resources"]["SchemaMigration"]
     assert custom["Type"] == "Custom::SchemaMigration"
-    assert set(custom["Properties"]) - {"ServiceToken", "ServiceTimeout", "MigrationsVersion"} <= properties
+    # MaskedBy only orders the migration after masking.
+    assert set(custom["Properties"]) - {"ServiceToken", "ServiceTimeout", "MigrationsVersion", "MaskedBy"} <= properties
+    masking = template["Resources"]["Sanitize"]
+    assert set(masking["Properties"]) - {"ServiceToken", "MigrationsVersion"} <= sanitize_properties
 
 
 # ---------------------------------------------------------------- serverless.yml, its variables resolved
@@ -561,7 +590,7 @@ def serverless_functions(config):
 def test_serverless_functions_match_the_template(template, serverless):
     stack = Stack(template, stack_name=serverless["provider"]["stackName"])
     expected = template_functions(template, stack)
-    assert len(expected) == 4
+    assert len(expected) == 5
     assert serverless_functions(serverless) == expected
 
 
@@ -623,7 +652,7 @@ LAMBDA_OWN = ("logs:", "sns:Publish")
 
 
 @pytest.mark.parametrize("name", ["defaults", "aurora-postgresql, everything set", "aurora-mysql, pipeline", "rds postgres, stack",
-                                  "aurora clone, stack", "aurora clone shared from another account"])
+                                  "aurora clone, stack", "aurora clone shared from another account", "aurora with sanitization"])
 def test_the_template_grants_no_more_than_iam_policy(template, name):
     from harness.build import binary
 
@@ -638,10 +667,13 @@ def test_the_template_grants_no_more_than_iam_policy(template, name):
     for function in template_functions(template, stack).values():
         environment = {key: value for key, value in ((k, resolved(v)) for k, v in function["environment"].items())
                        if value is not NO_VALUE and value != ""}
-        if function["handler"] == "schema-migration":
+        if function["handler"] in ("schema-migration", "sanitize"):
             # They come as the custom resource's properties; the cluster is whichever the stack restores.
             environment.update(DB_CLUSTER_ARN=f"arn:aws:rds:us-east-1:{ACCOUNT}:cluster:*",
                                DB_SECRET_ARN=stack.values["DatabaseSecretArn"] or f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:rds!cluster-*")
+        if function["handler"] == "sanitize":
+            environment.update(AWS_LAMBDA_FUNCTION_NAME=function["name"])
+            environment.setdefault("MASKING_KEY_SECRET_ARN", f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:none-AbCdEf")
         key = ["--kms-key", stack.values["SnapshotKmsKeyArn"]] if stack.values.get("SnapshotKmsKeyArn") else []
         if stack.values.get("StagingSecretKmsKeyArn"):
             key += ["--secret-kms-key", stack.values["StagingSecretKmsKeyArn"]]
