@@ -29,7 +29,7 @@ from harness.aws_fixtures import custom_resource_responses  # noqa: E402
 from harness.data_api import DataAPIServer  # noqa: E402
 from harness.moto_peer import MotoServer  # noqa: E402
 from harness.postgres_peer import PostgresServer  # noqa: E402
-from harness.staging_stack import PRODUCTION, StagingStack, answer_migrations, create_production  # noqa: E402
+from harness.staging_stack import PRODUCTION, StagingStack, answer_custom_resources, create_production  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -93,7 +93,7 @@ def cycle(moto, postgres, api):
 
     began = time.monotonic()
     logs = []
-    answers = answer_migrations(stack, api, postgres, logs=logs)
+    answers = answer_custom_resources(stack, api, postgres, logs=logs)
     for line in logs:
         detail(f"log: {line}")
     if not answers:
@@ -146,7 +146,7 @@ def clone_cycle(moto, postgres, api):
     restore, began = invoke(stack, "restore-from-snapshot", SCHEDULED_EVENT)
     step(f"restore-from-snapshot: RestoreTime = {restore['snapshot']}; stack {restore.get('stackAction')}", began)
     began = time.monotonic()
-    answers = answer_migrations(stack, api, postgres)
+    answers = answer_custom_resources(stack, api, postgres)
     received = {answer["RequestId"]: answer for answer in custom_resource_responses(moto)}
     for event, _, failed in answers:
         answer = received.get(event["RequestId"], {})

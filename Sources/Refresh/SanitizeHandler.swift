@@ -128,7 +128,8 @@ public struct SanitizeHandler: Handler {
         object[Self.continuationKey] = .object(["startedAt": .integer(continuation.startedAt), "invocation": .integer(Int64(continuation.invocation))])
         let payload = Array(try JSONEncoder().encode(object))
         try Lambda(session: session, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds - 2_000))
-            .invokeAsync(function: context.invokedFunctionARN, payload: payload)
+            // By name, which is $LATEST: the same code and configuration that CloudFormation's ServiceToken names.
+            .invokeAsync(function: context.function.name.isEmpty ? context.invokedFunctionARN : context.function.name, payload: payload)
         context.logger.info("sanitize: handed on to invocation \(continuation.invocation + 1)", ["progress": .string(report.message)])
     }
 

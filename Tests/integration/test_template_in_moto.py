@@ -17,7 +17,7 @@ from harness.build import binary
 from harness.data_api import DataAPIServer
 from harness.moto_peer import MotoServer
 from harness.postgres_peer import PostgresServer
-from harness.staging_stack import StagingStack, answer_migrations, create_production
+from harness.staging_stack import StagingStack, answer_custom_resources, create_production
 
 SAMPLES = pathlib.Path(__file__).resolve().parents[2] / "tools" / "sample-migrations"
 
@@ -39,7 +39,7 @@ def test_launch_restore_migrate_then_refresh_to_a_newer_snapshot(peers):
     created = stack.deploy(**stack.prepare(), **stack.snapshot_parameters(older, "app"))
     assert created["StackStatus"] == "CREATE_IN_PROGRESS"  # waiting for Custom::SchemaMigration
 
-    [(event, _, failed)] = answer_migrations(stack, api, postgres)
+    [(event, _, failed)] = answer_custom_resources(stack, api, postgres)
     assert (event["RequestType"], failed) == ("Create", False)
     answer = custom_resource_responses(moto)[-1]
     assert answer["Status"] == "SUCCESS" and answer["Reason"] == "applied 3 migrations (V1..V3); database at V3", answer
@@ -66,7 +66,7 @@ def test_launch_restore_migrate_then_refresh_to_a_newer_snapshot(peers):
 
     stack.update_to(newer, "app")
     assert stack.describe()["StackStatus"] == "UPDATE_IN_PROGRESS"
-    [(update, _, failed)] = answer_migrations(stack, api, postgres)
+    [(update, _, failed)] = answer_custom_resources(stack, api, postgres)
     assert (update["RequestType"], failed) == ("Update", False)
     assert update["PhysicalResourceId"] == answer["PhysicalResourceId"]
     assert update["OldResourceProperties"]["ClusterArn"] == cluster["DBClusterArn"] != update["ResourceProperties"]["ClusterArn"]
@@ -89,19 +89,19 @@ def test_a_failed_migration_on_update_rolls_back_to_completion(peers):
         older, newer, _ = create_production(moto)
         stack = StagingStack(moto, binary("bootstrap"), layer_zip=layer)
         stack.deploy(**stack.prepare(), **stack.snapshot_parameters(older))
-        [(_, _, failed)] = answer_migrations(stack, api, postgres)
+        [(_, _, failed)] = answer_custom_resources(stack, api, postgres)
         assert not failed and stack.describe()["StackStatus"] == "CREATE_COMPLETE"
 
         # V1 as recorded no longer matches its file: every run of the migrations now fails.
         postgres.psql("-c", "UPDATE staging_refresh_schema_history SET checksum = repeat('0', 64) WHERE version = '1'")
         stack.update_to(newer)
-        [(update, _, _)] = answer_migrations(stack, api, postgres)
+        [(update, _, _)] = answer_custom_resources(stack, api, postgres)
         answer = custom_resource_responses(moto)[-1]
         assert update["RequestType"] == "Update" and answer["Status"] == "FAILED" and "V1" in answer["Reason"], answer
         assert stack.describe()["StackStatus"] == "UPDATE_ROLLBACK_IN_PROGRESS"
 
         logs = []
-        [(rollback, _, failed)] = answer_migrations(stack, api, postgres, logs=logs)
+        [(rollback, _, failed)] = answer_custom_resources(stack, api, postgres, logs=logs)
         answer = custom_resource_responses(moto)[-1]
         assert not any("cannot read the stack's status" in line for line in logs), logs
         assert rollback["RequestType"] == "Update" and rollback["ResourceProperties"] == update["OldResourceProperties"]
@@ -133,7 +133,7 @@ def test_a_clone_refresh_from_the_latest_restorable_time_to_a_migrated_clone(pee
 
         restore, failed = stack.invoke("restore-from-snapshot", {})
         assert not failed and restore["stackAction"] == "updated", restore
-        [(event, _, failed)] = answer_migrations(stack, api, postgres)
+        [(event, _, failed)] = answer_custom_resources(stack, api, postgres)
         assert not failed and custom_resource_responses(moto)[-1]["Status"] == "SUCCESS"
         assert stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
         parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack.describe()["Parameters"]}
@@ -155,7 +155,7 @@ def test_a_clone_refresh_from_the_latest_restorable_time_to_a_migrated_clone(pee
         assert failed and result["errorType"] == "Function.RestoreTimeOutOfRange", result
         restore, failed = stack.invoke("restore-from-snapshot", {"restoreTime": chosen})
         assert not failed and restore["stackAction"] == "updated", restore
-        answer_migrations(stack, api, postgres)
+        answer_custom_resources(stack, api, postgres)
         parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack.describe()["Parameters"]}
         assert (parameters["RestoreTime"], parameters["PointInTimeRestore"]) == (chosen, "true")
         assert stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
@@ -200,7 +200,7 @@ def test_a_clone_of_a_cluster_shared_from_another_account_through_ram(peers):
         assert not failed, latest
         restore, failed = stack.invoke("restore-from-snapshot", {})
         assert not failed and restore["stackAction"] == "updated", restore
-        [(event, _, failed)] = answer_migrations(stack, api, postgres)
+        [(event, _, failed)] = answer_custom_resources(stack, api, postgres)
         assert not failed and stack.describe()["StackStatus"] == "UPDATE_COMPLETE"
         clone = moto.client("rds").describe_db_clusters(DBClusterIdentifier=stack.resources()["StagingCluster"]["PhysicalResourceId"])["DBClusters"][0]
         assert clone["DBClusterArn"].split(":")[4] == PRIMARY_ACCOUNT  # the clone is this account's

@@ -37,6 +37,11 @@ def pending_custom_resource_requests(moto):
     return moto_control(moto, "custom-resource-requests")["requests"]
 
 
+def lambda_invocations(moto):
+    """The asynchronous (Event) Lambda invocations moto has queued since the last call (moto_extensions.py)."""
+    return moto_control(moto, "lambda-invocations")["invocations"]
+
+
 def custom_resource_responses(moto):
     """Every answer moto's cfnresponse URL has received, in order (moto_extensions.py)."""
     return moto_control(moto, "custom-resource-responses")["responses"]

@@ -19,6 +19,13 @@
   GET /moto-api/staging-refresh/custom-resource-responses lists them, so a test reads back the body
   moto received, with its Content-Type; POST /moto-api/staging-refresh/cfnresponse-failures
   {"count": N} makes the next N answers get 503.
+- Custom-resource events handed out in CloudFormation's order: an event waits until every custom resource
+  its resource refers to (Ref, GetAtt, DependsOn) has answered, as CloudFormation creates or updates a
+  resource only after those it depends on ("DependsOn attribute", AWS CloudFormation User Guide).
+- Lambda asynchronous invocations without Docker: Invoke with InvocationType Event on an existing function
+  answers 202 and the event is kept; GET /moto-api/staging-refresh/lambda-invocations hands them out
+  (oldest first, each once) so a test runs the function with it as Lambda would ("Lambda places the event
+  in a queue and returns a success response", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
 - A record of the AWS calls served since the last read: GET /moto-api/staging-refresh/calls hands out
   [{"service", "action", "params"}] (and empties it), so a test can check that an IAM policy covers every
   call a handler made. POST /moto-api/staging-refresh/function {"name"} gives a Lambda function's Handler and
@@ -262,9 +269,22 @@ def create_custom_resource(cls, resource_name, cloudformation_json, account_id, 
     request_id = str(mock_random.uuid4())
     resource = CustomModel(region_name, request_id, kwargs["LogicalId"], resource_name)
     resource.stack_id, resource.resource_type, resource.properties = stack_id, kwargs["ResourceType"], properties
-    cloudformation_backends[account_id][region_name].get_stack(stack_id).add_custom_resource(resource)
+    stack = cloudformation_backends[account_id][region_name].get_stack(stack_id)
+    stack.add_custom_resource(resource)
     _custom_resource_requests.append(_custom_resource_event("Create", resource, properties, region_name))
     return resource
+
+
+def _waits_for(event):
+    """The custom resources of the event's stack that its resource refers to, per the stack's template."""
+    account_id = event["StackId"].split(":")[4]
+    region_name = event["StackId"].split(":")[3]
+    try:
+        stack = cloudformation_backends[account_id][region_name].get_stack(event["StackId"])
+    except Exception:  # noqa: BLE001 - a deleted stack waits for nothing
+        return set(), None
+    resource_json = stack.template_dict.get("Resources", {}).get(event["LogicalResourceId"], {})
+    return moto_stack_updates.references(resource_json) & set(stack.custom_resources), stack
 
 
 def _custom_resource_event(request_type, resource, properties, region_name):
@@ -300,8 +320,42 @@ def queue_custom_resource_rollback(resource, region_name):
 
 
 def custom_resource_requests(request, full_url, headers):
-    handed, _custom_resource_requests[:] = list(_custom_resource_requests), []
+    handed, waiting = [], []
+    for event in _custom_resource_requests:
+        names, stack = _waits_for(event)
+        ready = stack is None or all(stack.custom_resources[name].is_created() for name in names)
+        (handed if ready else waiting).append(event)
+    _custom_resource_requests[:] = waiting
     return _json_response(200, {"requests": handed})
+
+
+# --- Lambda asynchronous invocations -------------------------------------------------------------------
+
+LAMBDA_INVOCATIONS_PATH = "/moto-api/staging-refresh/lambda-invocations"
+_lambda_invocations = []  # {"function", "payload"} of Event invocations not yet handed out
+_original_lambda_invoke = None
+
+
+def lambda_invoke(self, function_name, qualifier, body, headers, response_headers):
+    if headers.get("X-Amz-Invocation-Type") != "Event":
+        return _original_lambda_invoke(self, function_name, qualifier, body, headers, response_headers)
+    function = self.get_function(function_name, qualifier)  # ResourceNotFoundException for an unknown one
+    payload = body.decode() if isinstance(body, bytes) else body
+    _lambda_invocations.append({"function": function.function_name, "payload": json.loads(payload or "{}")})
+    return b""
+
+
+def lambda_invocations(request, full_url, headers):
+    handed, _lambda_invocations[:] = list(_lambda_invocations), []
+    return _json_response(200, {"invocations": handed})
+
+
+def _install_lambda():
+    global _original_lambda_invoke
+    from moto.awslambda.models import LambdaBackend
+
+    _original_lambda_invoke = LambdaBackend.invoke
+    LambdaBackend.invoke = lambda_invoke
 
 
 CUSTOM_RESOURCE_RESPONSES_PATH = "/moto-api/staging-refresh/custom-resource-responses"
@@ -536,6 +590,7 @@ def _install_control():
     moto_api_urls.url_paths["{0}" + CUSTOM_RESOURCE_RESPONSES_PATH] = custom_resource_responses
     moto_api_urls.url_paths["{0}" + CFNRESPONSE_FAILURES_PATH] = cfnresponse_failures
     moto_api_urls.url_paths["{0}" + CALLS_PATH] = calls
+    moto_api_urls.url_paths["{0}" + LAMBDA_INVOCATIONS_PATH] = lambda_invocations
     moto_api_urls.url_paths["{0}" + FUNCTION_PATH] = function_configuration
     moto_api_urls.url_paths["{0}" + RECORDS_PATH] = zone_records
 
@@ -554,6 +609,7 @@ def install():
     _install_codepipeline()
     _install_rds()
     _install_cloudformation()
+    _install_lambda()
     _install_call_record()
     _install_control()
     moto_stack_updates.install(queue_custom_resource_update, queue_custom_resource_rollback)

@@ -11,6 +11,7 @@ What moto lacks, and what this adds:
   ("Password management with Amazon RDS and AWS Secrets Manager": RDS generates the password and stores
   the username and password in the secret).
 - AWS::Lambda::EventInvokeConfig (moto ignores it): put on the function through moto's Lambda backend.
+- AWS::SecretsManager::Secret (moto ignores it): made in moto's Secrets Manager, GenerateSecretString included.
 - AWS::RDS::DBInstance honours DBClusterIdentifier (an Aurora instance) and DBSnapshotIdentifier (a restore);
   moto creates a fresh standalone instance for both.
 - An update where resources follow their dependencies: moto updates only resources that name a changed
@@ -128,6 +129,56 @@ class StagingDBCluster(CloudFormationModel):
 
     def delete(self, account_id, region_name):
         _rds(account_id, region_name).delete_db_cluster(self.physical_resource_id)
+
+
+class StagingSecret(CloudFormationModel):
+    """AWS::SecretsManager::Secret (moto's CloudFormation ignores it) over moto's own secrets backend: a
+    secret named <stack>-<logical id>-<suffix> as CloudFormation names it, holding SecretString or, with
+    GenerateSecretString, a random string of PasswordLength characters (letters and digits when
+    ExcludePunctuation); Ref is its ARN (AWS: "AWS::SecretsManager::Secret",
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-secret.html)."""
+
+    __module__ = "moto.secretsmanager.staging_refresh"
+
+    def __init__(self, arn, name):
+        self.arn, self.name = arn, name
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::SecretsManager::Secret"
+
+    @property
+    def physical_resource_id(self):
+        return self.arn
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        import string
+
+        from moto.secretsmanager.models import secretsmanager_backends
+
+        properties = cloudformation_json.get("Properties", {})
+        generate = properties.get("GenerateSecretString")
+        value = properties.get("SecretString")
+        if generate is not None:
+            alphabet = string.ascii_letters + string.digits + ("" if generate.get("ExcludePunctuation") else "!#$%&()*+,-.:;<=>?@[]^_{|}~")
+            value = "".join(secrets.choice(alphabet) for _ in range(int(generate.get("PasswordLength", 32))))
+        name = properties.get("Name") or f"{resource_name}-{secrets.token_hex(4)}"
+        created = secretsmanager_backends[account_id][region_name].create_secret(
+            name=name, secret_string=value, secret_binary=None, description=properties.get("Description"),
+            tags=properties.get("Tags"), kms_key_id=properties.get("KmsKeyId"), client_request_token=None,
+            replica_regions=[], force_overwrite=False)
+        return cls(json.loads(created)["ARN"], name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        return original_resource  # the template never changes the key's properties
+
+    def delete(self, account_id, region_name):
+        from moto.secretsmanager.models import secretsmanager_backends
+
+        secretsmanager_backends[account_id][region_name].delete_secret(self.arn, recovery_window_in_days=None,
+                                                                        force_delete_without_recovery=True)
 
 
 class StagingEventInvokeConfig(CloudFormationModel):
@@ -386,6 +437,7 @@ def install(queue_update, queue_rollback):
     # moto ignores AWS::RDS::DBCluster and AWS::Lambda::EventInvokeConfig: these models register by subclassing.
     assert StagingDBCluster in CloudFormationModel.__subclasses__()
     assert StagingEventInvokeConfig in CloudFormationModel.__subclasses__()
+    assert StagingSecret in CloudFormationModel.__subclasses__()
     # moto's DBInstance ignores DBClusterIdentifier and DBSnapshotIdentifier, and ManageMasterUserPassword on a restore.
     DBInstance.create_from_cloudformation_json = classmethod(create_db_instance)
     # moto updates a DBInstance in place; CloudFormation replaces it under a new name and deletes the old one after.

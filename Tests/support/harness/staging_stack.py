@@ -4,9 +4,9 @@
 - `StagingStack`: uploads the two zips, deploys template.yml with the parameters a user would give,
   and runs a deployed function through the Runtime API loop with the configuration moto's Lambda holds
   for it (its Handler and environment, exactly as the template set them).
-- `answer_migrations`: hands moto's pending Custom::SchemaMigration event to the schema-migration
-  function, with the Data API emulator serving the cluster CloudFormation made and the layer unpacked
-  where Lambda would mount it.
+- `answer_custom_resources`: hands moto's pending custom-resource events (SchemaMigration, Sanitize,
+  StagingAccess) to their functions in CloudFormation's order, with the Data API emulator serving the
+  cluster CloudFormation made and the layer unpacked where Lambda would mount it.
 """
 import hashlib
 import json
@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from datetime import datetime, timedelta, timezone
 
-from .aws_fixtures import moto_control, pending_custom_resource_requests
+from .aws_fixtures import lambda_invocations, moto_control, pending_custom_resource_requests
 from .data_api import DataAPIServer
 from .refresh import invoke
 from .snapshot_fixtures import set_snapshot
@@ -111,12 +111,12 @@ class StagingStack:
     def function_name(self, handler):
         return f"{self.name}-{handler}"
 
-    def invoke(self, handler, event, env=None, logs=None):
+    def invoke(self, handler, event, env=None, logs=None, timeout_seconds=120):
         """Runs the deployed function `handler` once through the Runtime API loop. Returns (result, failed)."""
         configuration = function_configuration(self.moto, self.function_name(handler))
         result, failed, lines = invoke(self.moto, configuration["Handler"], event, configuration["Environment"]["Variables"], env,
                                        command=[str(self.bootstrap)], function_name=configuration["FunctionName"],
-                                       timeout_seconds=120)
+                                       timeout_seconds=timeout_seconds)
         if logs is not None:
             logs.extend(lines.splitlines())
         return result, failed
@@ -163,23 +163,37 @@ def function_configuration(moto, name):
     return moto_control(moto, "function", {"name": name})
 
 
-def answer_migrations(stack, api, database_server, logs=None):
-    """Answers every pending custom-resource event with the deployed schema-migration function. The
-    cluster CloudFormation made is served by the Data API emulator from `database_server`. Returns the
-    answers' (event, result, failed)."""
+HANDLERS = {"Custom::SchemaMigration": "schema-migration", "Custom::Sanitize": "sanitize", "Custom::StagingAccess": "sanitize"}
+
+
+def answer_custom_resources(stack, api, database_server, logs=None, timeout_seconds=120, until_none_left=False):
+    """Answers the pending custom-resource events with the deployed functions, in CloudFormation's order
+    (an event is handed out once the custom resources it depends on answered), until none is left. The
+    cluster CloudFormation made is served by the Data API emulator from `database_server`; a function's
+    asynchronous invocations of itself (a sanitize continuation) run as Lambda would run them. Returns the
+    invocations' (event, result, failed). By default one round: the events pending now; `until_none_left`
+    also answers those that become pending meanwhile (the next resources, or a rollback's)."""
     answers = []
     with tempfile.TemporaryDirectory(prefix="staging-refresh-opt-") as opt:
         with zipfile.ZipFile(stack.layer_zip) as layer:
             layer.extractall(opt)  # Lambda unpacks a layer under /opt
-        for event in pending_custom_resource_requests(stack.moto):
-            properties = event["ResourceProperties"]
-            entry = DataAPIServer.cluster_for(database_server)
-            entry.update(resourceArn=properties["ClusterArn"], secretArn=properties["SecretArn"])
-            api.add_cluster(entry)
-            # With moto's key trusted by the emulator the function keeps one set of credentials, as on
-            # AWS, and can read its stack from moto too.
-            reach = {"AWS_ENDPOINT_URL_RDS_DATA": api.endpoint} if api.trusts(stack.moto.access_key_id) else api.env()
-            result, failed = stack.invoke("schema-migration", event, env={**reach, "MIGRATIONS_DIR": f"{opt}/migrations"},
-                                          logs=logs)
-            answers.append((event, result, failed))
+        pending = pending_custom_resource_requests(stack.moto)
+        while pending:
+            for event in pending:
+                properties = event["ResourceProperties"]
+                if "SecretArn" in properties:
+                    entry = DataAPIServer.cluster_for(database_server)
+                    entry.update(resourceArn=properties["ClusterArn"], secretArn=properties["SecretArn"])
+                    api.add_cluster(entry)
+                # With moto's key trusted by the emulator the function keeps one set of credentials, as on
+                # AWS, and can read its stack from moto too.
+                reach = {"AWS_ENDPOINT_URL_RDS_DATA": api.endpoint} if api.trusts(stack.moto.access_key_id) else api.env()
+                handler = HANDLERS[event["ResourceType"]]
+                queue = [event]
+                while queue:
+                    result, failed = stack.invoke(handler, queue.pop(0), env={**reach, "MIGRATIONS_DIR": f"{opt}/migrations"},
+                                                  logs=logs, timeout_seconds=timeout_seconds)
+                    answers.append((event, result, failed))
+                    queue += [i["payload"] for i in lambda_invocations(stack.moto) if i["function"] == stack.function_name(handler)]
+            pending = pending_custom_resource_requests(stack.moto) if until_none_left else []
     return answers
