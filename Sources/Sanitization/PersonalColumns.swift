@@ -6,7 +6,7 @@ public struct PersonalColumns: Sendable, Equatable {
     public static let defaultPatterns = [
         "e_?mail", "phone", "mobile", "(^|_)fax($|_)",
         "(first|last|middle|full|sur|user|maiden|given|family|display|nick|contact|customer|account_holder)_?name", "^name$",
-        "address", "street", "(^|_)(zip|postal|postcode)", "birth", "(^|_)dob($|_)",
+        "address", "street", "(^|_)(zip|postal|postcode)(_?code)?($|_)", "birth", "(^|_)dob($|_)",
         "ssn", "social_security", "passport", "national_id", "tax_id", "(^|_)ip($|_)", "ip_?addr",
         "token", "passw", "(^|_)pwd($|_)", "secret", "iban", "card_number", "(^|_)lat(itude)?($|_)", "(^|_)lon(g|gitude)?($|_)",
     ]
