@@ -13,7 +13,10 @@ staging database, and the Runtime API emulator for Lambda. The functions are the
 6. a scheduled run that fails, ending as a message on the failure topic;
 7. clone mode: a second stack (RefreshMethod=clone) whose staging cluster is a copy-on-write clone of
    production as of its latest restorable time, migrated and behind its own CNAME;
-8. a developer's own clone: bootstrap clone create --wait, list, delete --wait.
+8. a developer's own clone: bootstrap clone create --wait, list, delete --wait;
+9. sanitization (MaskingSpec=masking.json): a third stack whose staging DB arrives with production's
+   customers, stays closed while Custom::Sanitize masks and verifies it and the migrations run, and is
+   opened to the app's security group only then.
 Everything started is stopped at the end, whatever happened.
 """
 import json
@@ -127,6 +130,56 @@ def cycle(moto, postgres, api):
         raise CycleFailed("the cycle did not end with the stack updated, current = latest and a CNAME")
     failure_path(stack)
     clone_cycle(moto, postgres, api)
+    masked_cycle(moto, postgres, api, latest["snapshot"])
+
+
+def masked_cycle(moto, postgres, api, snapshot):
+    """MaskingSpec: the staging DB is masked before anyone can connect, then migrated, then opened."""
+    began = time.monotonic()
+    database = "app_masked"
+    samples = ROOT / "tools" / "sample-migrations"
+    # What the restore brings: production's schema at V2 (BaselineVersion=2) and its customers.
+    postgres.psql("-d", "postgres", "-c", f"CREATE DATABASE {database}")
+    for name in ("V1__accounts.sql", "V2__orders.sql"):
+        postgres.psql("-f", str(samples / name), database=database)
+    postgres.psql("-c", "INSERT INTO accounts (email) SELECT 'customer' || n || '@real.example' FROM generate_series(1, 1000) n; "
+                  "INSERT INTO orders (account_id, total_cents) SELECT id, 100 * id FROM accounts", database=database)
+    app = moto.client("ec2").create_security_group(GroupName="staging-app", Description="the app servers")["GroupId"]
+    stack = StagingStack(moto, DIST / "bootstrap", layer_zip=DIST / "migrations-layer.zip", code_zip=DIST / "bootstrap.zip",
+                         name="staging-refresh-masked")
+    created = stack.deploy(**stack.prepare(), **stack.snapshot_parameters(snapshot, "app"), ParameterPrefix="/staging-refresh-masked",
+                           DatabaseName=database, MaskingSpec="masking.json", SecurityGroupIds=app, BaselineVersion="2")
+    step(f"sanitization: deployed stack {stack.name} (MaskingSpec=masking.json, SecurityGroupIds={app}): {created['StackStatus']}", began)
+    cluster = stack.resources()["StagingCluster"]["PhysicalResourceId"]
+    rds = moto.client("rds")
+
+    def groups():
+        found = rds.describe_db_clusters(DBClusterIdentifier=cluster)["DBClusters"][0]["VpcSecurityGroups"]
+        return ", ".join(g["VpcSecurityGroupId"] for g in found)
+
+    closed = stack.resources()["ClosedSecurityGroup"]["PhysicalResourceId"]
+    detail(f"cluster {cluster} restored in {groups()} (ClosedSecurityGroup {closed}: no ingress rule)")
+    detail(f"before: {postgres.psql('-At', '-c', 'SELECT email FROM accounts ORDER BY id LIMIT 2', database=database).split()}")
+    began = time.monotonic()
+    # One round at a time: CloudFormation hands each custom resource its event once those it depends on answered.
+    while answers := answer_custom_resources(stack, api, postgres, logs=(logs := [])):
+        received = {answer["RequestId"]: answer for answer in custom_resource_responses(moto)}
+        for line in logs:
+            if "\tsanitize: " in line:
+                detail(f"log: {line.split(chr(9))[-1]}")
+        for event, _, failed in answers:
+            answer = received.get(event["RequestId"], {})
+            step(f"{event['ResourceType']}: {answer.get('Status')}: {answer.get('Reason')}", began)
+            detail(f"cluster's security groups now: {groups()}")
+            if failed or answer.get("Status") != "SUCCESS":
+                raise CycleFailed(f"{event['ResourceType']} failed: {answer.get('Reason')}")
+            began = time.monotonic()
+    final = stack.describe()["StackStatus"]
+    detail(f"after:  {postgres.psql('-At', '-c', 'SELECT email FROM accounts ORDER BY id LIMIT 2', database=database).split()}")
+    detail(f"SanitizeResponse: {stack.output('SanitizeResponse')}")
+    detail(f"stack:  {stack.name} {final}")
+    if final != "CREATE_COMPLETE" or groups() != app:
+        raise CycleFailed("the sanitization cycle did not end with the stack complete and the cluster opened to the app's group")
 
 
 def clone_cycle(moto, postgres, api):

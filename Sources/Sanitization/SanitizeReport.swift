@@ -27,9 +27,13 @@ public struct SanitizeReport: Sendable, Equatable, Encodable {
         guard finished else {
             return "masking in progress: \(verified) of \(tables.count) table\(tables.count == 1 ? "" : "s") done; continuing"
         }
+        let keys = switch foreignKeysChecked.count {
+        case 0: "no foreign key involves a masked column"
+        case 1: "the 1 foreign key on a masked column holds"
+        default: "all \(foreignKeysChecked.count) foreign keys on masked columns hold"
+        }
         return "masked \(columns) column\(columns == 1 ? "" : "s") in \(tables.count) table\(tables.count == 1 ? "" : "s") "
-            + "(\(maskedRows) rows); verified: no sampled value survived, row counts unchanged, "
-            + "\(foreignKeysChecked.count) foreign key\(foreignKeysChecked.count == 1 ? "" : "s") hold"
+            + "(\(maskedRows) rows); verified: no sampled value survived, row counts unchanged, \(keys)"
     }
 
     /// "rows=…, chunks=…, seconds=…, columns=…" for one table, as the answer's Data carries it.

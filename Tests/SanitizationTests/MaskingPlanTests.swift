@@ -164,7 +164,7 @@ import Testing
         report.tables = [SanitizeReport.Table(table: "users", rows: 10, chunks: 2, seconds: 0.25, columns: ["email (email)"], verified: true)]
         report.finished = true
         report.foreignKeysChecked = ["orders_fk"]
-        #expect(report.message == "masked 1 column in 1 table (10 rows); verified: no sampled value survived, row counts unchanged, 1 foreign key hold")
+        #expect(report.message == "masked 1 column in 1 table (10 rows); verified: no sampled value survived, row counts unchanged, the 1 foreign key on a masked column holds")
         #expect(SanitizeReport.line(report.tables[0]) == "rows=10, chunks=2, seconds=0.3, columns=email (email)")
     }
 }

@@ -1,6 +1,7 @@
 """`make run`'s cycle (tools/run.py, on the packaged binary) ends with exit status 0 and a summary that
 names the snapshot, both SSM values, the completed stack, the CNAME and the applied migrations; then a
-failing scheduled run ends, after Lambda's retries, as a message on the stack's failure topic."""
+failing scheduled run ends, after Lambda's retries, as a message on the stack's failure topic; a stack with
+MaskingSpec masks its staging DB while it is closed and opens it last."""
 import pathlib
 import subprocess
 import sys
@@ -18,4 +19,12 @@ def test_make_run_shows_the_whole_cycle_and_exits_0():
     assert "migrations applied:  V1 accounts, V2 orders, V3 mask emails" in summary
     assert "after 3 attempts: on the failure topic" in result.stdout
     assert "message: RetriesExhausted: Function.SnapshotNotFound:" in result.stdout
+    # Sanitization: masked and verified while closed, migrated, then opened to the app's group only.
+    masked = result.stdout.split("sanitization: deployed stack", 1)[1]
+    assert "Custom::Sanitize: SUCCESS: masked 1 column in 1 table (1000 rows); verified" in masked
+    closed = masked.split("(ClosedSecurityGroup ", 1)[1].split(":")[0]
+    opened = masked.split("Custom::StagingAccess: SUCCESS", 1)[1].split("cluster's security groups now: ")[1].split()[0]
+    before_access = masked.split("Custom::StagingAccess", 1)[0]
+    assert before_access.count(f"cluster's security groups now: {closed}") == 2 and opened != closed
+    assert "@real.example" not in masked.split("after:", 1)[1].splitlines()[0]
     assert "stopped moto_server, PostgreSQL and the Data API emulator" in result.stdout

@@ -33,8 +33,9 @@ def seed(postgres, database):
         CREATE TABLE users (id bigint PRIMARY KEY, email varchar(255) NOT NULL UNIQUE, full_name varchar(100), phone varchar(30));
         CREATE TABLE orders (id bigint PRIMARY KEY, user_email varchar(255) NOT NULL REFERENCES users(email), total_cents bigint);
         INSERT INTO users SELECT n, 'customer' || n || '@corp.example', 'Person Number ' || n, '+44 20 7946 ' || n FROM generate_series(1, {USERS}) n;
-        INSERT INTO orders SELECT n, 'customer' || (1 + n % {USERS}) || '@corp.example', n FROM generate_series(1, {ORDERS}) n;
-        VACUUM ANALYZE;""", database=database)
+        INSERT INTO orders SELECT n, 'customer' || (1 + n % {USERS}) || '@corp.example', n FROM generate_series(1, {ORDERS}) n;""",
+                  database=database)
+    postgres.psql("-c", "VACUUM ANALYZE", database=database)
 
 
 def direct_sql():

@@ -109,6 +109,8 @@ def package(binary, curl, migrations, dist):
     # The symbol table is 10 MB of the 24 and Lambda downloads the zip at every cold start of a new
     # sandbox; the unstripped binary stays in .build/release to symbolicate a crash address.
     files = sorted(pathlib.Path(migrations).glob("*.sql"))
+    # The masking spec (template parameter MaskingSpec) travels beside the migrations.
+    specs = sorted(pathlib.Path(migrations).glob("*.json"))
     if not files:
         raise SystemExit(f"no .sql files in {migrations}: set MIGRATIONS=<folder of V<version>__<description>.sql files>")
     dist.mkdir(parents=True, exist_ok=True)
@@ -123,7 +125,7 @@ def package(binary, curl, migrations, dist):
     write_zip(dist / "bootstrap.zip", [("bootstrap", shipped, 0o755), (f"lib/{CARRIED_LIBRARY}", carried, 0o755)]
               + [(f"templates/{t.name}", t, 0o644) for t in templates])
     # A layer unpacks under /opt; schema-migration looks in /opt/migrations first.
-    write_zip(dist / "migrations-layer.zip", [(f"migrations/{f.name}", f, 0o644) for f in files])
+    write_zip(dist / "migrations-layer.zip", [(f"migrations/{f.name}", f, 0o644) for f in files + specs])
     size = (dist / "bootstrap.zip").stat().st_size
     print(f"{dist / 'bootstrap.zip'}: {size:,} bytes (goal ≤ {ZIP_GOAL:,}, limit {ZIP_LIMIT:,})")
     with zipfile.ZipFile(dist / "bootstrap.zip") as archive:
