@@ -13,6 +13,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import aws_client  # noqa: E402
 import instructions  # noqa: E402
 import migrations  # noqa: E402
+import sanitize  # noqa: E402
 import splitter_corpus  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -136,6 +137,24 @@ Where one Data API call's time goes ({requests} calls: the statements, the histo
 | bootstrap's CPU (user + system, incl. start-up and loading libcurl) | {per(ours['clientCpu'])} |
 <!-- migrations-bench:end -->"""
     replace_section("migrations-bench", section)
+    print(section)
+
+    masked = sanitize.main()
+    section = f"""<!-- sanitize-bench:start (written by `make bench`) -->
+Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; `make bench` (`tools/bench/sanitize.py`).
+
+{masked['rows']:,} rows (users: email, name, phone; orders: the users' emails, a foreign key) on PostgreSQL 15; both
+databases end byte-identical:
+
+| | wall | rows/s |
+|---|---|---|
+| `bootstrap invoke sanitize` → Data API emulator → PostgreSQL (chunks, verification, progress) | {masked['oursSeconds']:.1f} s | {masked['oursRowsPerSecond']:,.0f} |
+| `psql`: the same UPDATEs with the same expressions, one transaction | {masked['directSeconds']:.1f} s | {masked['directRowsPerSecond']:,.0f} |
+| ratio (goal ≥ 50 %) | {masked['ratio'] * 100:.0f} % | |
+
+Chunks: {", ".join(f"{name} {t['chunks']}" for name, t in masked['tables'].items())}.
+<!-- sanitize-bench:end -->"""
+    replace_section("sanitize-bench", section)
     print(section)
 
     corpus = splitter_corpus.main()
