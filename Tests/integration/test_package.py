@@ -69,8 +69,9 @@ def test_the_check_refuses_another_elf_machine_than_the_templates_declare(tmp_pa
 def test_the_layer_holds_the_migrations_where_the_handler_looks(archives):
     _, layer = archives
     names = layer.namelist()
-    expected = sorted(f"migrations/{p.name}" for p in (ROOT / "tools" / "sample-migrations").glob("*.sql"))
-    assert sorted(names) == expected and expected
+    samples = ROOT / "tools" / "sample-migrations"
+    expected = sorted(f"migrations/{p.name}" for p in [*samples.glob("*.sql"), *samples.glob("*.json")])
+    assert sorted(names) == expected and "migrations/masking.json" in expected  # the masking spec travels beside them
 
 
 def compile_c(tmp_path, name, source, *flags, compiler="gcc"):
