@@ -21,7 +21,8 @@ let package = Package(
         .target(name: "AWSClient", dependencies: ["CCurl", "Digests", "Basics"]),
         .target(name: "Migrations", dependencies: ["Digests", "Basics"]),
         .target(name: "Sanitization", dependencies: ["Digests", "Migrations"]),
-        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations", "Sanitization", "Basics"]),
+        .target(name: "InPlace"),
+        .target(name: "Refresh", dependencies: ["LambdaRuntime", "AWSClient", "Digests", "Migrations", "Sanitization", "InPlace", "Basics"]),
         .executableTarget(
             name: "bootstrap", dependencies: ["LambdaRuntime", "AWSClient", "Refresh", "Basics", "GlibcCompat"],
             linkerSettings: [.unsafeFlags([
@@ -42,6 +43,7 @@ let package = Package(
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
         .testTarget(name: "MigrationsTests", dependencies: ["Migrations"]),
         .testTarget(name: "SanitizationTests", dependencies: ["Sanitization", "Migrations", "Digests"]),
+        .testTarget(name: "InPlaceTests", dependencies: ["InPlace"]),
         .testTarget(name: "RefreshTests", dependencies: ["Refresh", "AWSClient", "LambdaRuntime", "Basics"]),
     ],
     swiftLanguageModes: [.v6]

@@ -70,7 +70,7 @@ public struct SanitizeHandler: Handler {
             // Run to the end or to the deadline; a direct run continues where it stopped when invoked again.
             return Array(try encoder.encode(try sanitize(settings, context: context)))
         case "plan":
-            return Array(try encoder.encode(PlanView(try sanitizer(settings, context: context).plan(try Self.spec(settings)))))
+            return Array(try encoder.encode(MaskingPlanView(try sanitizer(settings, context: context).plan(try Self.spec(settings)))))
         default:
             throw FunctionError.invalidEvent("unknown action \(QuotedInput.quote(direct.action)); the actions are sanitize and plan")
         }
@@ -242,7 +242,7 @@ struct SanitizeHandoffError: Error, InvocationError {
 }
 
 /// What {"action": "plan"} shows.
-struct PlanView: Encodable {
+struct MaskingPlanView: Encodable {
     struct Table: Encodable {
         let table: String
         let key: String

@@ -38,6 +38,11 @@ enum HandlerTable {
             settings: SanitizeSettings.documentation.map { Setting(name: "\($0.env) (\($0.property))", meaning: $0.meaning) },
             make: { try SanitizeHandler.make() }),
         HandlerEntry(
+            name: "refresh-in-place",
+            summary: "A reconciler that refreshes an existing staging DB graph in place (stack-mitosis's swap): temp- copy of production with the target's attributes (read replica, snapshot restore or Aurora clone), promote, copies of the replicas, rename the target to old- and the copy to the target's names, restart hook, delete old-. Each invocation does what is ready and returns {run, state, done, next, waitingFor}. Events: {} continues a run, {\"start\": true}, {\"plan\": true}, {\"abort\": true}, {\"resume\": true}, {\"follow\": true}.",
+            settings: InPlaceSettings.documentation.map { Setting(name: $0.name, meaning: $0.meaning) },
+            make: { try RefreshInPlaceHandler.make() }),
+        HandlerEntry(
             name: "expire-clones",
             summary: "Cron: deletes this base's self-service clones (stacks <base>-clone-<name>, made by bootstrap clone) whose staging-refresh:expires tag has passed. Result: {action, expired}. {\"dryRun\": true} lists them only. {\"action\": \"create-clone\"|\"list-clones\"|\"delete-clone\", \"name\": …, \"ttl\": \"8h\", \"class\": …, \"owner\": …} does what bootstrap clone does.",
             settings: refreshSettings(excluding: ["RESTORE_MODE", "PIPELINE_NAME", "PIPELINE_VARIABLE", "STACK_NAME", "STAGING_DB_IDENTIFIER", "STACK_TEMPLATE", "MIGRATIONS_ENABLED", "STACK_ROLE_ARN", "SNAPSHOT_TYPES", "REFRESH_METHOD"]),

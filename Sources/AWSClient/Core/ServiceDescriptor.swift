@@ -58,5 +58,10 @@ public struct ServiceDescriptor: Sendable {
     public static let lambda = ServiceDescriptor(name: "Lambda", endpointPrefix: "lambda", signingName: "lambda",
                                                  environmentID: "LAMBDA", wireProtocol: .restJSON)
 
-    public static let all: [ServiceDescriptor] = [.ssm, .rds, .codePipeline, .cloudFormation, .rdsData, .secretsManager, .sts, .lambda]
+    public static let ecs = ServiceDescriptor(name: "ECS", endpointPrefix: "ecs", signingName: "ecs",
+                                              environmentID: "ECS", wireProtocol: .json(targetPrefix: "AmazonEC2ContainerServiceV20141113"))
+    public static let eventBridge = ServiceDescriptor(name: "EventBridge", endpointPrefix: "events", signingName: "events",
+                                                      environmentID: "EVENTBRIDGE", wireProtocol: .json(targetPrefix: "AWSEvents"))
+
+    public static let all: [ServiceDescriptor] = [.ssm, .rds, .codePipeline, .cloudFormation, .rdsData, .secretsManager, .sts, .lambda, .ecs, .eventBridge]
 }

@@ -1,5 +1,5 @@
-/// Lambda: one call, an asynchronous Invoke, with which a long custom resource hands its work on to
-/// a new invocation of the same function before its own deadline.
+/// Lambda: Invoke. Asynchronously, a long custom resource hands its work on to a new invocation of
+/// the same function; synchronously, an in-place refresh runs its restart hook.
 public struct Lambda {
     let session: AWSSession
     let deadline: Deadline
@@ -18,5 +18,17 @@ public struct Lambda {
         guard response.status == 202 else {
             throw .malformedResponse(service: "Lambda", operation: "Invoke", "an Event invocation answered HTTP \(response.status), not 202")
         }
+    }
+
+    /// What a synchronous Invoke returned: the function's error type (X-Amz-Function-Error) when it failed.
+    public struct Result: Sendable {
+        public let functionError: String?
+        public let payload: [UInt8]
+    }
+
+    public func invoke(function: String, payload: [UInt8]) throws(AWSError) -> Result {
+        let response = try session.send(.lambda, operation: "Invoke", path: "/2015-03-31/functions/\(URIEncoding.encode(function))/invocations",
+                                        headers: [("Content-Type", "application/json")], body: payload, deadline: deadline)
+        return Result(functionError: response.header("X-Amz-Function-Error"), payload: response.body)
     }
 }

@@ -229,7 +229,7 @@ public struct RDS {
         } ?? []
     }
 
-    private func allPages<Item>(_ page: (String?) throws(AWSError) -> Page<Item>) throws(AWSError) -> [Item] {
+    func allPages<Item>(_ page: (String?) throws(AWSError) -> Page<Item>) throws(AWSError) -> [Item] {
         var items: [Item] = []
         var marker: String?
         var seen: Set<String> = []

@@ -33,6 +33,7 @@
   Lambda and Route53 APIs refuse signed reads while signatures are checked.
 - Stack updates that follow dependencies and conditions, RDS clusters and restores in templates, and
   custom-resource Update events: moto_stack_updates.py.
+- RDS read replicas, renames and status transitions as an in-place swap meets them: moto_rds_swap.py.
 - A harness control call, POST /moto-api/staging-refresh/rds-snapshot, that sets an RDS snapshot's status,
   engine, engine version, creation time and type, which no AWS API can (snapshot_fixtures.set_snapshot).
 
@@ -70,6 +71,7 @@ from moto.utilities.utils import get_partition
 from werkzeug.serving import make_server
 
 import moto_stack_updates
+import moto_rds_swap
 
 
 # --- CodePipeline executions ---------------------------------------------------------------------------
@@ -613,6 +615,7 @@ def install():
     _install_call_record()
     _install_control()
     moto_stack_updates.install(queue_custom_resource_update, queue_custom_resource_rollback)
+    moto_rds_swap.install(moto_api_urls.url_paths)
 
 
 def serve(host: str = "127.0.0.1"):
