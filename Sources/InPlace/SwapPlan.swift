@@ -203,9 +203,10 @@ private struct Builder {
         if let value = a.storageType { out.append(.init("StorageType", value)) }
         if let value = a.port { out.append(.init("Port", String(value))) }
         if let value = a.multiAZ { out.append(.init("MultiAZ", String(value))) }
-        if let value = a.parameterGroup { out.append(.init("DBParameterGroupName", value)) }
-        if let value = a.optionGroup { out.append(.init("OptionGroupName", value)) }
-        if subnet, let value = a.subnetGroup { out.append(.init("DBSubnetGroupName", value)) }
+        // RDS's default groups are what a new DB gets anyway; naming them would tie the copy to their exact names.
+        if let value = a.parameterGroup, !value.hasPrefix("default.") { out.append(.init("DBParameterGroupName", value)) }
+        if let value = a.optionGroup, !value.hasPrefix("default:") { out.append(.init("OptionGroupName", value)) }
+        if subnet, let value = a.subnetGroup, value != "default" { out.append(.init("DBSubnetGroupName", value)) }
         for (index, group) in a.securityGroups.enumerated() { out.append(.init("VpcSecurityGroupIds.VpcSecurityGroupId.\(index + 1)", group)) }
         if let value = a.monitoringInterval, value > 0 {
             out.append(.init("MonitoringInterval", String(value)))
@@ -218,9 +219,11 @@ private struct Builder {
     func attributePermissions(_ action: String, _ node: SwapGraph.Node, subnet: Bool) -> [SwapStep.Permission] {
         var out: [SwapStep.Permission] = []
         let a = node.attributes
-        if let value = a.parameterGroup { out.append(.init(action, arnPrefix + (node.kind == .cluster ? "cluster-pg:" : "pg:") + value)) }
-        if let value = a.optionGroup { out.append(.init(action, arnPrefix + "og:" + value)) }
-        if subnet, let value = a.subnetGroup { out.append(.init(action, arnPrefix + "subgrp:" + value)) }
+        if let value = a.parameterGroup, !value.hasPrefix("default.") {
+            out.append(.init(action, arnPrefix + (node.kind == .cluster ? "cluster-pg:" : "pg:") + value))
+        }
+        if let value = a.optionGroup, !value.hasPrefix("default:") { out.append(.init(action, arnPrefix + "og:" + value)) }
+        if subnet, let value = a.subnetGroup, value != "default" { out.append(.init(action, arnPrefix + "subgrp:" + value)) }
         if let role = a.monitoringRoleARN, (a.monitoringInterval ?? 0) > 0 { out.append(.init("iam:PassRole", role)) }
         return out
     }
@@ -272,11 +275,11 @@ private struct Builder {
                 var parameters: [SwapStep.Parameter] = [.init("DBInstanceIdentifier", temp), .init("DBClusterIdentifier", cluster?.identifier ?? SwapSpec.temp(graph.root.name)),
                                                         .init("Engine", node.engine)]
                 if let value = node.attributes.instanceClass { parameters.append(.init("DBInstanceClass", value)) }
-                if let value = node.attributes.parameterGroup { parameters.append(.init("DBParameterGroupName", value)) }
+                if let value = node.attributes.parameterGroup, !value.hasPrefix("default.") { parameters.append(.init("DBParameterGroupName", value)) }
                 add(.copy, "CreateDBInstance", temp, parameters + tags(role: "new", node: node),
                     done: copy != nil, waiting: notMarked ?? notAvailable(cluster, SwapSpec.temp(graph.root.name)),
                     permissions: [.init("rds:CreateDBInstance", tempARN), .init("rds:CreateDBInstance", arn(.cluster, SwapSpec.temp(graph.root.name))), tagging]
-                        + (node.attributes.parameterGroup.map { [.init("rds:CreateDBInstance", arnPrefix + "pg:" + $0)] } ?? []))
+                        + (node.attributes.parameterGroup.flatMap { $0.hasPrefix("default.") ? nil : [.init("rds:CreateDBInstance", arnPrefix + "pg:" + $0)] } ?? []))
             } else {
                 let parent = newNode(node.parent!)
                 let parentIdentifier = parent?.identifier ?? SwapSpec.temp(node.parent!)
@@ -296,8 +299,8 @@ private struct Builder {
         let a = node.attributes
         var out: [SwapStep.Parameter] = []
         if let value = a.port { out.append(.init("Port", String(value))) }
-        if let value = a.parameterGroup { out.append(.init("DBClusterParameterGroupName", value)) }
-        if let value = a.subnetGroup { out.append(.init("DBSubnetGroupName", value)) }
+        if let value = a.parameterGroup, !value.hasPrefix("default.") { out.append(.init("DBClusterParameterGroupName", value)) }
+        if let value = a.subnetGroup, value != "default" { out.append(.init("DBSubnetGroupName", value)) }
         for (index, group) in a.securityGroups.enumerated() { out.append(.init("VpcSecurityGroupIds.VpcSecurityGroupId.\(index + 1)", group)) }
         return out
     }

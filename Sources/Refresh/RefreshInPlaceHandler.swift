@@ -77,11 +77,11 @@ public struct RefreshInPlaceHandler: Handler {
     static func plan(_ settings: InPlaceSettings, nodes: [DBNode], region: String, newRun: String,
                      snapshot: (String, Bool) throws -> String?) throws -> SwapPlan {
         var spec = settings.spec
-        let target = nodes.first { $0.identifier == spec.target }
-        if !settings.methodGiven, target?.kind == .cluster { spec.method = .clone }
         guard let anchor = nodes.first(where: { $0.identifier == spec.source || $0.arn == spec.source }) else {
             throw RefreshError.invalidConfiguration(SwapPlan.Problem.sourceNotFound(spec.source).description)
         }
+        // By the source, which keeps its name: the target's may be renamed mid-run.
+        if !settings.methodGiven, anchor.kind == .cluster { spec.method = .clone }
         let parts = anchor.arn.split(separator: ":", omittingEmptySubsequences: false)
         let prefix = parts.count > 5 ? parts[0...4].joined(separator: ":") + ":" : "arn:aws:rds:\(region):000000000000:"
         let chosen = spec.method == .snapshot ? try snapshot(anchor.identifier, anchor.kind == .cluster) : nil

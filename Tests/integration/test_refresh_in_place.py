@@ -92,3 +92,174 @@ def test_the_full_swap_of_a_postgres_primary_with_two_replicas(moto):
     assert any("rename-old: rds:ModifyDBInstance staging-db-r1" in line for line in calls)
     assert calls.index(next(c for c in calls if "rename-old: rds:ModifyDBInstance staging-db " in c)) > \
         calls.index(next(c for c in calls if "rename-old: rds:ModifyDBInstance staging-db-r1" in c))  # replicas first
+
+
+def restart_function(moto, name="restart-apps"):
+    import io
+    import zipfile
+
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("bootstrap", "#!/bin/sh\n")
+    role = moto.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    return moto.client("lambda").create_function(FunctionName=name, Runtime="provided.al2023", Role=role, Handler="restart",
+                                                 Code={"ZipFile": code.getvalue()})["FunctionArn"]
+
+
+def mysql_cascade(moto):
+    rds = moto.client("rds")
+    rds.create_db_instance(DBInstanceIdentifier="prod-my", Engine="mysql", DBInstanceClass="db.r6g.large", MasterUsername="app",
+                           MasterUserPassword="not-a-secret-prod", AllocatedStorage=200, BackupRetentionPeriod=7)
+    rds.create_db_instance(DBInstanceIdentifier="stage-my", Engine="mysql", DBInstanceClass="db.t4g.medium", MasterUsername="app",
+                           MasterUserPassword="not-a-secret-stg", AllocatedStorage=20, BackupRetentionPeriod=1)
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="stage-my-r1", SourceDBInstanceIdentifier="stage-my", DBInstanceClass="db.t4g.small")
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="stage-my-r2", SourceDBInstanceIdentifier="stage-my-r1", DBInstanceClass="db.t4g.micro")
+    moto_control(moto, "rds-transitions", {"describes": 2})
+
+
+def graph_shape(moto):
+    instances, clusters = describe(moto)
+    shape = {name: (i.get("ReadReplicaSourceDBInstanceIdentifier"), sorted(i.get("ReadReplicaDBInstanceIdentifiers", [])),
+                    i["DBInstanceClass"], i.get("DBClusterIdentifier")) for name, i in instances.items()}
+    shape.update({name: ("cluster", sorted(m["DBInstanceIdentifier"] for m in c["DBClusterMembers"])) for name, c in clusters.items()})
+    return shape
+
+
+MYSQL = {"SOURCE_DB_IDENTIFIER": "prod-my", "TARGET_DB_IDENTIFIER": "stage-my"}
+CASCADE = {"prod-my": (None, [], "db.r6g.large", None), "stage-my": (None, ["stage-my-r1"], "db.t4g.medium", None),
+           "stage-my-r1": ("stage-my", ["stage-my-r2"], "db.t4g.small", None), "stage-my-r2": ("stage-my-r1", [], "db.t4g.micro", None)}
+
+
+def test_a_mysql_cascade_with_a_restart_hook_and_the_schedule_rule(moto):
+    mysql_cascade(moto)
+    restart = restart_function(moto)
+    moto.client("events").put_rule(Name="stage-my-in-place", ScheduleExpression="rate(5 minutes)", State="DISABLED")
+    rule_states = []
+    status, result, _ = invoke(moto, {"start": True}, **MYSQL, RESTART_LAMBDA_ARN=restart, SCHEDULE_RULE_NAME="stage-my-in-place")
+    assert status == 0, result
+    while result["state"] == "in-progress":
+        rule_states.append(moto.client("events").describe_rule(Name="stage-my-in-place")["State"])
+        status, result, _ = invoke(moto, {}, **MYSQL, RESTART_LAMBDA_ARN=restart, SCHEDULE_RULE_NAME="stage-my-in-place")
+        assert status == 0, result
+        assert len(rule_states) < 60
+    assert result["state"] == "done", result
+    assert set(rule_states) == {"ENABLED"}  # kept on while in progress
+    assert moto.client("events").describe_rule(Name="stage-my-in-place")["State"] == "DISABLED"
+    assert graph_shape(moto) == CASCADE
+    assert describe(moto)[0]["stage-my"]["AllocatedStorage"] == 200  # production's copy
+    [hook] = [i for i in moto_control(moto, "lambda-invocations")["invocations"] if i["function"] == "restart-apps"]
+    assert hook["type"] == "RequestResponse" and hook["payload"]["target"] == "stage-my"
+
+
+def test_a_crash_after_every_single_change_ends_where_an_uninterrupted_run_does(moto):
+    mysql_cascade(moto)
+    moto_control(moto, "rds-transitions", {"describes": 1, "crashAfterEachChange": True})
+    invocations, crashed = 0, 0
+    status, result, err = invoke(moto, {"start": True}, **MYSQL)
+    while True:
+        invocations += 1
+        assert invocations < 120
+        if status != 0:
+            assert "StagingRefreshCrash" in result["errorMessage"], result
+            crashed += 1
+        elif result["state"] != "in-progress":
+            break
+        status, result, err = invoke(moto, {}, **MYSQL)
+    assert result["state"] in ("done", "idle"), result
+    assert crashed >= 20  # every mark, copy, promote, match, rename, delete and unmark was followed by a crash
+    assert graph_shape(moto) == CASCADE
+    assert describe(moto)[0]["stage-my-r2"]["AllocatedStorage"] == 200
+
+
+def test_a_failing_restart_hook_leaves_the_old_graph_and_fails_the_run(moto):
+    postgres_graph(moto)
+    restart = restart_function(moto)
+    moto_control(moto, "lambda-results", {"function": "restart-apps", "error": "Unhandled",
+                                          "payload": json.dumps({"errorMessage": "ECS tasks did not become healthy"})})
+    rounds = run_to_end(moto, **SETTINGS, RESTART_LAMBDA_ARN=restart)
+    assert rounds[-1]["state"] == "failed", rounds[-1]
+    assert "ECS tasks did not become healthy" in rounds[-1]["reason"]
+    instances, _ = describe(moto)
+    assert {"old-staging-db", "old-staging-db-r1", "old-staging-db-r2", "staging-db"} <= set(instances)  # nothing deleted
+    status, again, _ = invoke(moto, {}, **SETTINGS, RESTART_LAMBDA_ARN=restart)
+    assert (status, again["state"]) == (0, "failed") and "resume" in again["reason"]
+    # Fixed: resume retries the hook, and the run finishes.
+    moto_control(moto, "lambda-results", {"function": "restart-apps", "error": None, "payload": "{}"})
+    status, result, _ = invoke(moto, {"resume": True}, **SETTINGS, RESTART_LAMBDA_ARN=restart)
+    while status == 0 and result["state"] == "in-progress":
+        status, result, _ = invoke(moto, {}, **SETTINGS, RESTART_LAMBDA_ARN=restart)
+    assert (status, result["state"]) == (0, "done"), result
+    assert sorted(describe(moto)[0]) == ["prod-db", "staging-db", "staging-db-r1", "staging-db-r2"]
+
+
+def test_abort_before_the_rename_leaves_the_target_as_it_was_and_after_it_finishes_forward(moto):
+    postgres_graph(moto)
+    before = graph_shape(moto)
+    status, result, _ = invoke(moto, {"start": True}, **SETTINGS)
+    for _ in range(3):
+        status, result, _ = invoke(moto, {}, **SETTINGS)
+    assert "temp-staging-db" in describe(moto)[0]
+    status, result, _ = invoke(moto, {"abort": True}, **SETTINGS)
+    while status == 0 and result["state"] == "aborting":
+        status, result, _ = invoke(moto, {"abort": True}, **SETTINGS)
+    assert (status, result["state"]) == (0, "aborted"), result
+    assert graph_shape(moto) == before
+    for name in ("staging-db", "staging-db-r1", "staging-db-r2"):
+        arn = describe(moto)[0][name]["DBInstanceArn"]
+        assert moto.client("rds").list_tags_for_resource(ResourceName=arn)["TagList"] in ([], [{"Key": "team", "Value": "payments"}])
+    # Once a rename has happened, abort finishes the run instead.
+    status, result, _ = invoke(moto, {"start": True}, **SETTINGS)
+    while status == 0 and not any(name.startswith("old-") for name in describe(moto)[0]):
+        status, result, _ = invoke(moto, {}, **SETTINGS)
+    status, result, logs = invoke(moto, {"abort": True}, **SETTINGS)
+    assert status == 0 and "finishes forward" in logs
+    while status == 0 and result["state"] == "in-progress":
+        status, result, _ = invoke(moto, {}, **SETTINGS)
+    assert result["state"] == "done" and sorted(describe(moto)[0]) == ["prod-db", "staging-db", "staging-db-r1", "staging-db-r2"]
+
+
+def test_a_second_start_is_refused_naming_the_run_in_progress(moto):
+    postgres_graph(moto)
+    status, first, _ = invoke(moto, {"start": True}, **SETTINGS)
+    status, second, _ = invoke(moto, {"start": True}, **SETTINGS)
+    assert status == 1 and f"run {first['run']} is in progress" in second["errorMessage"]
+
+
+def test_the_snapshot_method_restores_the_newest_snapshot(moto):
+    postgres_graph(moto)
+    moto_control(moto, "rds-transitions", {"describes": 0})
+    moto.client("rds").create_db_snapshot(DBInstanceIdentifier="prod-db", DBSnapshotIdentifier="prod-db-nightly")
+    moto_control(moto, "rds-transitions", {"describes": 2})
+    status, plan, _ = invoke(moto, {"plan": True}, **SETTINGS, SWAP_METHOD="snapshot")
+    assert any("RestoreDBInstanceFromDBSnapshot temp-staging-db DBSnapshotIdentifier=prod-db-nightly" in s for s in plan["steps"]), plan
+    assert not any("PromoteReadReplica" in s for s in plan["steps"])
+    rounds = run_to_end(moto, **SETTINGS, SWAP_METHOD="snapshot")
+    assert rounds[-1]["state"] == "done", rounds[-1]
+    instances, _ = describe(moto)
+    assert sorted(instances) == ["prod-db", "staging-db", "staging-db-r1", "staging-db-r2"]
+    assert instances["staging-db"]["AllocatedStorage"] == 100 and instances["staging-db"]["BackupRetentionPeriod"] >= 1
+    assert sorted(instances["staging-db"]["ReadReplicaDBInstanceIdentifiers"]) == ["staging-db-r1", "staging-db-r2"]
+
+
+def test_an_aurora_cluster_with_two_instances_is_cloned_and_swapped(moto):
+    rds = moto.client("rds")
+    rds.create_db_cluster(DBClusterIdentifier="prod-aurora", Engine="aurora-postgresql", MasterUsername="app",
+                          MasterUserPassword="not-a-secret-prod", DatabaseName="production")
+    rds.create_db_instance(DBInstanceIdentifier="prod-aurora-1", DBClusterIdentifier="prod-aurora", Engine="aurora-postgresql",
+                           DBInstanceClass="db.r6g.large")
+    rds.create_db_cluster(DBClusterIdentifier="stage-aurora", Engine="aurora-postgresql", MasterUsername="app",
+                          MasterUserPassword="not-a-secret-stg", DatabaseName="staging")
+    for name in ("stage-aurora-1", "stage-aurora-2"):
+        rds.create_db_instance(DBInstanceIdentifier=name, DBClusterIdentifier="stage-aurora", Engine="aurora-postgresql",
+                               DBInstanceClass="db.r6g.medium")
+    moto_control(moto, "rds-transitions", {"describes": 2})
+    settings = {"SOURCE_DB_IDENTIFIER": "prod-aurora", "TARGET_DB_IDENTIFIER": "stage-aurora"}
+    rounds = run_to_end(moto, **settings)
+    assert rounds[-1]["state"] == "done", rounds[-1]
+    calls = [line for r in rounds for line in r["done"]]
+    assert any("RestoreDBClusterToPointInTime temp-stage-aurora" in line and "RestoreType=copy-on-write" in line for line in calls)
+    shape = graph_shape(moto)
+    assert shape["stage-aurora"] == ("cluster", ["stage-aurora-1", "stage-aurora-2"])
+    assert shape["stage-aurora-1"][2:] == ("db.r6g.medium", "stage-aurora")
+    assert sorted(shape) == ["prod-aurora", "prod-aurora-1", "stage-aurora", "stage-aurora-1", "stage-aurora-2"]
+    assert describe(moto)[1]["stage-aurora"]["DatabaseName"] == "production"  # the clone's data

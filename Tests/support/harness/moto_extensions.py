@@ -22,10 +22,18 @@
 - Custom-resource events handed out in CloudFormation's order: an event waits until every custom resource
   its resource refers to (Ref, GetAtt, DependsOn) has answered, as CloudFormation creates or updates a
   resource only after those it depends on ("DependsOn attribute", AWS CloudFormation User Guide).
-- Lambda asynchronous invocations without Docker: Invoke with InvocationType Event on an existing function
-  answers 202 and the event is kept; GET /moto-api/staging-refresh/lambda-invocations hands them out
+- Lambda invocations without Docker: Invoke with InvocationType Event on an existing function answers 202
+  and the event is kept; a synchronous Invoke answers what POST /moto-api/staging-refresh/lambda-results
+  {"function", "payload", "error"} set (X-Amz-Function-Error with the error) and is kept too;
+  GET /moto-api/staging-refresh/lambda-invocations hands them out
   (oldest first, each once) so a test runs the function with it as Lambda would ("Lambda places the event
   in a queue and returns a success response", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html).
+- SigV4 signatures of requests whose path holds an escaped character, as AWS checks them: moto rebuilds the
+  canonical request from the decoded path, so a Lambda Invoke naming its function by ARN
+  (/functions/arn%3Aaws%3Alambda…) never matched, botocore's own included. "Create a signed AWS API request":
+  each path segment is URI-encoded twice, except for Amazon S3
+  (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html); the wire path is the
+  first encoding, so here each decoded segment is encoded again before botocore encodes it once more.
 - A record of the AWS calls served since the last read: GET /moto-api/staging-refresh/calls hands out
   [{"service", "action", "params"}] (and empties it), so a test can check that an IAM policy covers every
   call a handler made. POST /moto-api/staging-refresh/function {"name"} gives a Lambda function's Handler and
@@ -338,13 +346,31 @@ _lambda_invocations = []  # {"function", "payload"} of Event invocations not yet
 _original_lambda_invoke = None
 
 
+_lambda_results = {}  # function name -> {"error", "payload"} a synchronous Invoke answers with
+
+
 def lambda_invoke(self, function_name, qualifier, body, headers, response_headers):
-    if headers.get("X-Amz-Invocation-Type") != "Event":
-        return _original_lambda_invoke(self, function_name, qualifier, body, headers, response_headers)
     function = self.get_function(function_name, qualifier)  # ResourceNotFoundException for an unknown one
     payload = body.decode() if isinstance(body, bytes) else body
-    _lambda_invocations.append({"function": function.function_name, "payload": json.loads(payload or "{}")})
-    return b""
+    _lambda_invocations.append({"function": function.function_name, "payload": json.loads(payload or "{}"),
+                                "type": headers.get("X-Amz-Invocation-Type") or "RequestResponse"})
+    if headers.get("X-Amz-Invocation-Type") == "Event":
+        return b""
+    # RequestResponse without Docker: the result the test set, with X-Amz-Function-Error when the function
+    # "failed" ("Invoke": a function error is a 200 response with that header and the error as payload).
+    result = _lambda_results.get(function.function_name, {})
+    if result.get("error"):
+        response_headers["x-amz-function-error"] = result["error"]
+    return (result.get("payload") or "{}").encode()
+
+
+LAMBDA_RESULTS_PATH = "/moto-api/staging-refresh/lambda-results"
+
+
+def lambda_results(request, full_url, headers):
+    result = json.loads(request.get_data() or b"{}")
+    _lambda_results[result["function"]] = result
+    return _json_response(200, result)
 
 
 def lambda_invocations(request, full_url, headers):
@@ -489,6 +515,23 @@ def zone_records(request, full_url, headers):
                                             for r in zone.rrsets]})
 
 
+def _install_signature_paths():
+    from urllib.parse import quote
+
+    from moto.iam.access_control import IAMRequest
+
+    original = IAMRequest._create_aws_request
+
+    def create_aws_request(self):
+        request = original(self)
+        path, _, query = request.url.partition("?")
+        encoded = "/".join(quote(segment, safe="-_.~") for segment in path.split("/"))
+        request.url = encoded + ("?" + query if query else "")
+        return request
+
+    IAMRequest._create_aws_request = create_aws_request
+
+
 def _install_call_record():
     BaseResponse.call_action = recorded_call_action
 
@@ -593,6 +636,7 @@ def _install_control():
     moto_api_urls.url_paths["{0}" + CFNRESPONSE_FAILURES_PATH] = cfnresponse_failures
     moto_api_urls.url_paths["{0}" + CALLS_PATH] = calls
     moto_api_urls.url_paths["{0}" + LAMBDA_INVOCATIONS_PATH] = lambda_invocations
+    moto_api_urls.url_paths["{0}" + LAMBDA_RESULTS_PATH] = lambda_results
     moto_api_urls.url_paths["{0}" + FUNCTION_PATH] = function_configuration
     moto_api_urls.url_paths["{0}" + RECORDS_PATH] = zone_records
 
@@ -612,6 +656,7 @@ def install():
     _install_rds()
     _install_cloudformation()
     _install_lambda()
+    _install_signature_paths()
     _install_call_record()
     _install_control()
     moto_stack_updates.install(queue_custom_resource_update, queue_custom_resource_rollback)

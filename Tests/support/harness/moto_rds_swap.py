@@ -18,6 +18,9 @@ by moto_extensions.install(). Each patch restores what the RDS API reference say
   it is available (DBInstanceStatus, "Viewing Amazon RDS DB instance status"); moto is available at once.
   POST /moto-api/staging-refresh/rds-transitions {"describes": N} makes each new, promoted, modified or
   renamed resource pass N describe calls in its transitional status first (0, the default, turns it off).
+- A crash after every change, for the reconciler's tests: with {"crashAfterEachChange": true} each RDS call
+  that changes something is carried out and then answered with HTTP 400 StagingRefreshCrash, as if the
+  invocation had died right after making it (no AWS behaviour: a harness control).
 """
 import json
 
@@ -25,6 +28,10 @@ from moto.rds.models import RDSBackend
 
 TRANSITIONS_PATH = "/moto-api/staging-refresh/rds-transitions"
 _describes = [0]
+_crash = [False]
+CHANGES = {"AddTagsToResource", "RemoveTagsFromResource", "CreateDBInstanceReadReplica", "PromoteReadReplica", "ModifyDBInstance",
+           "ModifyDBCluster", "DeleteDBInstance", "DeleteDBCluster", "RestoreDBInstanceFromDBSnapshot", "RestoreDBClusterFromSnapshot",
+           "RestoreDBClusterToPointInTime", "CreateDBInstance"}
 _pending = {}  # id(resource) -> [resource, describes left]
 
 _original = {}
@@ -111,12 +118,25 @@ def describing(name):
     return patched
 
 
+def crashing_call_action(self):
+    from moto.core.responses import BaseResponse
+
+    result = BaseResponse.call_action(self)
+    if _crash[0] and self._get_action() in CHANGES:
+        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>StagingRefreshCrash</Code>"
+                "<Message>the harness ends the invocation after this change</Message></Error></ErrorResponse>")
+        return 400, {"Content-Type": "text/xml"}, body
+    return result
+
+
 def transitions(request, full_url, headers):
-    _describes[0] = int(json.loads(request.get_data() or b"{}").get("describes", 0))
+    control = json.loads(request.get_data() or b"{}")
+    _describes[0] = int(control.get("describes", 0))
+    _crash[0] = bool(control.get("crashAfterEachChange", False))
     for resource, _ in _pending.values():
         resource.status = "available"
     _pending.clear()
-    return 200, {"Content-Type": "application/json"}, json.dumps({"describes": _describes[0]})
+    return 200, {"Content-Type": "application/json"}, json.dumps({"describes": _describes[0], "crashAfterEachChange": _crash[0]})
 
 
 def install(url_paths):
@@ -132,3 +152,6 @@ def install(url_paths):
         _original[name] = getattr(RDSBackend, name)
         setattr(RDSBackend, name, patch)
     url_paths["{0}" + TRANSITIONS_PATH] = transitions
+    from moto.rds.responses import RDSResponse
+
+    RDSResponse.call_action = crashing_call_action
