@@ -1,3 +1,4 @@
+import InPlace
 import FoundationEssentials
 
 /// The least-privilege policy of one handler for given settings: every action it calls, on the
@@ -231,6 +232,32 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                                                condition: ["StringEquals": ["kms:ViaService": "secretsmanager.\(scope.region).amazonaws.com"]]))
         }
         return policy
+    }
+
+    /// refresh-in-place, stack-mitosis style: every call of the flight plan on the exact ARNs the plan
+    /// names (the copy's, the target's and old-… names), whatever step the run is at; reading RDS; its
+    /// own schedule rule; and a Deny on every change to the source, which IAM evaluates before any Allow.
+    public static func refreshInPlace(_ plan: SwapPlan, source: DBNode, scheduleRule: String?, _ scope: Scope) -> IAMPolicy {
+        var byAction: [String: [String]] = [:]
+        var order: [String] = []
+        for permission in plan.permissions {
+            if byAction[permission.action] == nil { order.append(permission.action) }
+            byAction[permission.action, default: []].append(permission.resource)
+        }
+        var statements = [Statement("ReadRDS", ["rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSnapshots",
+                                                "rds:DescribeDBClusterSnapshots"],
+                                    [scope.arn("rds", "db:*"), scope.arn("rds", "cluster:*"), scope.arn("rds", "snapshot:*"),
+                                     scope.arn("rds", "cluster-snapshot:*")])]
+        for action in order {
+            let sid = action.split(separator: ":").last.map(String.init) ?? action
+            statements.append(Statement(sid, [action], byAction[action]!))
+        }
+        if let scheduleRule {
+            statements.append(Statement("OwnScheduleRule", ["events:EnableRule", "events:DisableRule"], [scope.arn("events", "rule/\(scheduleRule)")]))
+        }
+        statements.append(Statement("NeverWriteTheSource", ["rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:CreateDBInstance"]
+                                    + changes(isCluster: source.kind == .cluster), [source.arn], effect: "Deny"))
+        return IAMPolicy(statements: statements)
     }
 
     /// Listing the source's snapshots: by the source's identifier, and (shared ones) across the

@@ -74,7 +74,7 @@ public struct RefreshInPlaceHandler: Handler {
     }
 
     /// Builds the plan; the snapshot is looked up only when the method needs one.
-    static func plan(_ settings: InPlaceSettings, nodes: [DBNode], region: String, newRun: String,
+    public static func plan(_ settings: InPlaceSettings, nodes: [DBNode], region: String, newRun: String,
                      snapshot: (String, Bool) throws -> String?) throws -> SwapPlan {
         var spec = settings.spec
         guard let anchor = nodes.first(where: { $0.identifier == spec.source || $0.arn == spec.source }) else {
@@ -200,9 +200,12 @@ public struct RefreshInPlaceHandler: Handler {
         try EventBridge(session: session, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds - 2_000)).setRule(rule, enabled: enabled)
     }
 
-    /// The source's newest available snapshot, for SWAP_METHOD=snapshot.
     private func newestSnapshot(of source: String, cluster: Bool, context: Context) throws -> String? {
-        let rds = rds(context)
+        try Self.newestSnapshot(of: source, cluster: cluster, rds: rds(context))
+    }
+
+    /// The source's newest available snapshot, for SWAP_METHOD=snapshot.
+    public static func newestSnapshot(of source: String, cluster: Bool, rds: RDS) throws -> String? {
         let snapshots = cluster ? try rds.describeDBClusterSnapshots(clusterIdentifier: source) : try rds.describeDBSnapshots(instanceIdentifier: source)
         return snapshots.filter { $0.status == "available" }.max { ($0.createTimeEpochMilliseconds ?? 0) < ($1.createTimeEpochMilliseconds ?? 0) }?.identifier
     }
@@ -213,7 +216,7 @@ public struct RefreshInPlaceHandler: Handler {
         return "r" + time.basic.filter { $0 >= "0" && $0 <= "9" }
     }
 
-    static func node(_ node: RDS.Node) -> DBNode {
+    public static func node(_ node: RDS.Node) -> DBNode {
         DBNode(kind: node.isCluster ? .cluster : .instance, identifier: node.identifier, arn: node.arn, status: node.status, engine: node.engine,
                source: node.replicaSource, replicas: node.replicas, cluster: node.cluster,
                attributes: DBNode.Attributes(instanceClass: node.instanceClass, storageType: node.storageType, port: node.port, multiAZ: node.multiAZ,

@@ -1,3 +1,4 @@
+import InPlace
 import AWSClient
 import LambdaRuntime
 import Refresh
@@ -47,7 +48,7 @@ enum IAMPolicyCommand {
             case "-h", "--help":
                 print(help)
                 return 0
-            case let name where handler == nil && (handlers.contains(name) || roles.contains(name)):
+            case let name where handler == nil && (handlers.contains(name) || roles.contains(name) || name == "refresh-in-place"):
                 handler = name
             default:
                 return fail("unexpected \(QuotedInput.quote(argument)); the handlers with AWS permissions are \(handlers.joined(separator: ", ")), and stack-update-role is CloudFormation's role in stack mode", status: 2)
@@ -79,6 +80,19 @@ enum IAMPolicyCommand {
         switch handler {
         case "schema-migration":
             return IAMPolicy.schemaMigration(try MigrationSettings(environment: MigrationSettings.processEnvironment()), scope, secretKey: secretKey)
+        case "refresh-in-place":
+            // stack-mitosis's --iam-policy: the plan for the graph as it is now, its exact ARNs.
+            let settings = try InPlaceSettings(environment: InPlaceSettings.processEnvironment())
+            let session = try AWSSession()
+            let nodes = try RDS(session: session, deadline: .after(milliseconds: 30_000)).describeNodes().map(RefreshInPlaceHandler.node)
+            let plan = try RefreshInPlaceHandler.plan(settings, nodes: nodes, region: scope.region, newRun: "r0", snapshot: { source, cluster in
+                try RefreshInPlaceHandler.newestSnapshot(of: source, cluster: cluster,
+                                                         rds: RDS(session: session, deadline: .after(milliseconds: 30_000)))
+            })
+            guard let source = nodes.first(where: { $0.identifier == settings.spec.source || $0.arn == settings.spec.source }) else {
+                throw RefreshError.invalidConfiguration("the source \(settings.spec.source) is not found")
+            }
+            return IAMPolicy.refreshInPlace(plan, source: source, scheduleRule: settings.scheduleRule, scope)
         case "sanitize":
             let function = Environment.process().values["AWS_LAMBDA_FUNCTION_NAME"] ?? "*-sanitize"
             return IAMPolicy.sanitize(try SanitizeSettings(environment: SanitizeSettings.processEnvironment()), scope, function: function, secretKey: secretKey)
@@ -126,6 +140,8 @@ enum IAMPolicyCommand {
     staging DB's RDS-managed master secret (default aws/secretsmanager). --hosted-zone and --record-name
     narrow the CNAME change to that record (type CNAME) of that zone, as template.yml does; without them
     any hosted zone of the account is allowed.
+    refresh-in-place describes RDS with the current credentials and prints the policy of the flight plan for the
+    graph as it is now, on its exact ARNs (stack-mitosis's --iam-policy), with a Deny on every change to the source.
     sanitize's own function (its continuation invokes it) is AWS_LAMBDA_FUNCTION_NAME, as Lambda sets it.
     developer-clones prints a developer's policy for bootstrap clone: create, list, follow and delete only the
     clone stacks <CLONE_NAME_PREFIX>-clone-*, and read only their RDS-managed secrets.

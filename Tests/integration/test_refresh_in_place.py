@@ -263,3 +263,56 @@ def test_an_aurora_cluster_with_two_instances_is_cloned_and_swapped(moto):
     assert shape["stage-aurora-1"][2:] == ("db.r6g.medium", "stage-aurora")
     assert sorted(shape) == ["prod-aurora", "prod-aurora-1", "stage-aurora", "stage-aurora-1", "stage-aurora-2"]
     assert describe(moto)[1]["stage-aurora"]["DatabaseName"] == "production"  # the clone's data
+
+
+def test_iam_policy_allows_every_call_of_a_run_on_exact_arns_and_denies_writing_the_source(moto):
+    import fnmatch
+
+    from harness.aws_fixtures import served_calls
+
+    mysql_cascade(moto)
+    restart = restart_function(moto)
+    moto.client("events").put_rule(Name="stage-my-in-place", ScheduleExpression="rate(5 minutes)", State="DISABLED")
+    settings = {**MYSQL, "RESTART_LAMBDA_ARN": restart, "SCHEDULE_RULE_NAME": "stage-my-in-place"}
+    printed = subprocess.run([str(binary("bootstrap")), "iam-policy", "refresh-in-place"], env={**moto.env(), **settings},
+                             capture_output=True, text=True)
+    assert printed.returncode == 0, printed.stderr
+    policy = json.loads(printed.stdout)["Statement"]
+    allows = [s for s in policy if s["Effect"] == "Allow"]
+    denies = [s for s in policy if s["Effect"] == "Deny"]
+    assert not any(r.endswith(":*") for s in allows if s["Sid"] != "ReadRDS" for r in s["Resource"])  # exact ARNs
+    served_calls(moto)  # the setup's own calls
+    status, result, _ = invoke(moto, {"start": True}, **settings)
+    while status == 0 and result["state"] == "in-progress":
+        status, result, _ = invoke(moto, {}, **settings)
+    assert result["state"] == "done", result
+    prefix = "arn:aws:rds:us-east-1:123456789012:"
+
+    def resources(call):
+        action, params = call["action"], call["params"]
+        if call["service"] == "awslambda":
+            return [restart]
+        if call["service"] == "events":
+            return ["arn:aws:events:us-east-1:123456789012:rule/" + params["Name"]]
+        if "ResourceName" in params:
+            return [params["ResourceName"]]
+        if action.startswith("Describe"):
+            return [prefix + ("cluster:*" if "Cluster" in action else "db:*")]
+        if "DBInstanceIdentifier" in params:
+            found = [prefix + "db:" + params["DBInstanceIdentifier"]]
+            return found + ([prefix + "db:" + params["NewDBInstanceIdentifier"]] if "NewDBInstanceIdentifier" in params else [])
+        return [prefix + "cluster:" + params["DBClusterIdentifier"]]
+
+    used, uncovered = set(), []
+    for call in served_calls(moto):
+        action = "lambda:InvokeFunction" if call["service"] == "awslambda" else f"{call['service']}:{call['action']}"
+        for resource in resources(call):
+            assert not any(fnmatch.fnmatchcase(action, a) and fnmatch.fnmatchcase(resource, r) for s in denies for a in s["Action"] for r in s["Resource"]), (action, resource)
+            allowing = [s["Sid"] for s in allows if any(fnmatch.fnmatchcase(action, a) for a in s["Action"])
+                        and any(fnmatch.fnmatchcase(resource, r) for r in s["Resource"])]
+            if not allowing:
+                uncovered.append(f"{action} on {resource}")
+            used.update(allowing)
+    assert uncovered == []
+    assert {s["Sid"] for s in allows} - used == set()  # every statement is needed
+    assert denies[0]["Resource"] == [prefix + "db:prod-my"]
