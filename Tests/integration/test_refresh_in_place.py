@@ -316,3 +316,73 @@ def test_iam_policy_allows_every_call_of_a_run_on_exact_arns_and_denies_writing_
     assert uncovered == []
     assert {s["Sid"] for s in allows} - used == set()  # every statement is needed
     assert denies[0]["Resource"] == [prefix + "db:prod-my"]
+
+
+def test_in_place_yml_deploys_the_function_whose_role_allows_a_run_and_denies_the_source(moto):
+    import fnmatch
+    import pathlib
+
+    from harness.aws_fixtures import served_calls
+    from harness.refresh import invoke as invoke_loop
+    from harness.staging_stack import function_configuration
+
+    mysql_cascade(moto)
+    import io
+    import zipfile
+
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.write(binary("bootstrap"), "bootstrap")
+    moto.client("s3").create_bucket(Bucket="staging-refresh-artifacts")
+    moto.client("s3").put_object(Bucket="staging-refresh-artifacts", Key="staging-refresh/bootstrap.zip", Body=code.getvalue())
+    template = (pathlib.Path(__file__).resolve().parents[2] / "in-place.yml").read_text()
+    cloudformation = moto.client("cloudformation")
+    cloudformation.create_stack(StackName="stage-my-swap", TemplateBody=template, Capabilities=["CAPABILITY_IAM"],
+                                Parameters=[{"ParameterKey": "SourceDBIdentifier", "ParameterValue": "prod-my"},
+                                            {"ParameterKey": "TargetDBIdentifier", "ParameterValue": "stage-my"}])
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in cloudformation.list_stack_resources(StackName="stage-my-swap")["StackResourceSummaries"]}
+    document = moto.client("iam").get_role_policy(RoleName=resources["RefreshInPlaceRole"], PolicyName="refresh-in-place")["PolicyDocument"]
+    import ast
+
+    # moto keeps the document CloudFormation resolved as Python's repr of it.
+    statements = [s for s in (ast.literal_eval(document) if isinstance(document, str) else document)["Statement"] if s]  # moto keeps NoValue as None
+    configuration = function_configuration(moto, "stage-my-swap-refresh-in-place")
+    assert configuration["Handler"] == "refresh-in-place"
+    served_calls(moto)
+    event, state = {"start": True}, "in-progress"
+    for _ in range(60):
+        result, failed, _ = invoke_loop(moto, configuration["Handler"], event, configuration["Environment"]["Variables"],
+                                        command=[str(binary("bootstrap"))], function_name=configuration["FunctionName"], timeout_seconds=60)
+        assert not failed, result
+        state, event = result["state"], {}
+        if state != "in-progress":
+            break
+    assert state == "done" and graph_shape(moto) == CASCADE
+    prefix = "arn:aws:rds:us-east-1:123456789012:"
+
+    def matches(statement, action, resource):
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        return any(fnmatch.fnmatchcase(action, a) for a in actions) and any(fnmatch.fnmatchcase(resource, r) for r in resources)
+
+    refused = []
+    for call in served_calls(moto):
+        if call["service"] not in ("rds", "events"):
+            continue
+        params = call["params"]
+        action = f"{call['service']}:{call['action']}"
+        if call["service"] == "events":
+            resource = "arn:aws:events:us-east-1:123456789012:rule/" + params["Name"]
+        elif "ResourceName" in params:
+            resource = params["ResourceName"]
+        elif call["action"].startswith("Describe"):
+            resource = prefix + ("cluster:*" if "Cluster" in call["action"] else "db:*")
+        else:
+            resource = prefix + "db:" + params["DBInstanceIdentifier"]
+        allowed = any(s["Effect"] == "Allow" and matches(s, action, resource) for s in statements)
+        denied = any(s["Effect"] == "Deny" and matches(s, action, resource) for s in statements)
+        if not allowed or denied:
+            refused.append(f"{action} on {resource}")
+    assert refused == []
+    deny = next(s for s in statements if s["Sid"] == "NeverWriteTheSource")
+    assert matches(deny, "rds:ModifyDBInstance", prefix + "db:prod-my") and matches(deny, "rds:DeleteDBInstance", prefix + "db:prod-my")
