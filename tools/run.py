@@ -16,7 +16,9 @@ staging database, and the Runtime API emulator for Lambda. The functions are the
 8. a developer's own clone: bootstrap clone create --wait, list, delete --wait;
 9. sanitization (MaskingSpec=masking.json): a third stack whose staging DB arrives with production's
    customers, stays closed while Custom::Sanitize masks and verifies it and the migrations run, and is
-   opened to the app's security group only then.
+   opened to the app's security group only then;
+10. in place (refresh-in-place): a staging primary and its replica that this project does not own are
+   swapped for a copy of production under their own names, followed with {"follow": true} to the end.
 Everything started is stopped at the end, whatever happened.
 """
 import json
@@ -131,6 +133,49 @@ def cycle(moto, postgres, api):
     failure_path(stack)
     clone_cycle(moto, postgres, api)
     masked_cycle(moto, postgres, api, latest["snapshot"])
+    in_place_cycle(moto)
+
+
+def in_place_cycle(moto):
+    """refresh-in-place on RDS instances that another tool owns, the way a laptop runs it: start and follow."""
+    from harness.aws_fixtures import moto_control
+
+    began = time.monotonic()
+    rds = moto.client("rds")
+    rds.create_db_instance(DBInstanceIdentifier="prod-db", Engine="postgres", DBInstanceClass="db.r6g.large", MasterUsername="app",
+                           MasterUserPassword="not-a-secret-prod", AllocatedStorage=100, BackupRetentionPeriod=7)
+    rds.create_db_instance(DBInstanceIdentifier="legacy-staging", Engine="postgres", DBInstanceClass="db.t4g.medium", MasterUsername="app",
+                           MasterUserPassword="not-a-secret-stg", AllocatedStorage=20, BackupRetentionPeriod=1,
+                           PreferredMaintenanceWindow="sun:05:00-sun:06:00", Tags=[{"Key": "owner", "Value": "terraform"}])
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="legacy-staging-r1", SourceDBInstanceIdentifier="legacy-staging",
+                                        DBInstanceClass="db.t4g.small")
+    moto_control(moto, "rds-transitions", {"describes": 2})  # RDS takes a while for each change; moto does not
+    step("in place: prod-db (postgres) and legacy-staging with its replica legacy-staging-r1 (owned by Terraform)", began)
+    environment = {"PATH": os.environ["PATH"], **moto.env(), "SOURCE_DB_IDENTIFIER": "prod-db", "TARGET_DB_IDENTIFIER": "legacy-staging",
+                   "SWAP_METHOD": "replica", "IN_PLACE_POLL_SECONDS": "0"}
+    began = time.monotonic()
+    plan = subprocess.run([str(DIST / "bootstrap"), "invoke", "refresh-in-place", "--event", "-"], input='{"plan": true}',
+                          env=environment, capture_output=True, text=True, timeout=120)
+    steps = json.loads(plan.stdout)["steps"] if plan.returncode == 0 else []
+    step(f"flight plan: {len(steps)} steps", began)
+    for line in steps:
+        detail(line if len(line) < 150 else line[:147] + "...")
+    began = time.monotonic()
+    result = subprocess.run([str(DIST / "bootstrap"), "invoke", "refresh-in-place", "--event", "-"], input='{"start": true, "follow": true}',
+                            env=environment, capture_output=True, text=True, timeout=300)
+    for line in result.stderr.splitlines():
+        if "refresh-in-place r" in line and "now waiting for" in line:
+            detail(line.split("\t")[-1])
+    outcome = json.loads(result.stdout) if result.returncode == 0 else {"state": "failed", "reason": result.stderr[-500:]}
+    step(f"refresh-in-place {outcome.get('run', '')}: {outcome['state']}", began)
+    instances = {i["DBInstanceIdentifier"]: i for i in rds.describe_db_instances()["DBInstances"]}
+    for name in ("legacy-staging", "legacy-staging-r1"):
+        node = instances.get(name, {})
+        detail(f"{name}: {node.get('DBInstanceStatus')}, {node.get('AllocatedStorage')} GB (production's), source "
+               f"{node.get('ReadReplicaSourceDBInstanceIdentifier') or '-'}, class {node.get('DBInstanceClass')}")
+    leftovers = [name for name in instances if name.startswith(("temp-", "old-"))]
+    if outcome["state"] != "done" or leftovers or instances.get("legacy-staging", {}).get("AllocatedStorage") != 100:
+        raise CycleFailed(f"the in-place refresh did not end with the copy under the target's names: {outcome}, left: {leftovers}")
 
 
 def masked_cycle(moto, postgres, api, snapshot):

@@ -54,7 +54,7 @@ public struct RefreshInPlaceHandler: Handler {
         }
         var result = try round(settings, request, context: context)
         while request.follow == true, result.state == "in-progress" {
-            context.logger.info("refresh-in-place \(result.run): \(result.done.count) steps done; waiting for \(result.waitingFor ?? "the next step")")
+            context.logger.info("refresh-in-place \(result.run): did \(result.done.count) step\(result.done.count == 1 ? "" : "s"); now waiting for \(result.waitingFor ?? "the next round")")
             guard context.deadlineMilliseconds - Clock.epochMilliseconds() > Int64(settings.pollSeconds) * 1_000 + 30_000 else { break }
             Retry.sleep(settings.pollSeconds * 1_000)
             result = try round(settings, Event(), context: context)

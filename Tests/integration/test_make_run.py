@@ -27,4 +27,8 @@ def test_make_run_shows_the_whole_cycle_and_exits_0():
     before_access = masked.split("Custom::StagingAccess", 1)[0]
     assert before_access.count(f"cluster's security groups now: {closed}") == 2 and opened != closed
     assert "@real.example" not in masked.split("after:", 1)[1].splitlines()[0]
+    # In place: the flight plan, the run followed to the end, production's copy under the target's names.
+    in_place = result.stdout.split("in place: prod-db", 1)[1]
+    assert "flight plan: 15 steps" in in_place and "now waiting for temp-legacy-staging is creating" in in_place
+    assert ": done (" in in_place and "legacy-staging-r1: available, 100 GB (production's), source legacy-staging" in in_place
     assert "stopped moto_server, PostgreSQL and the Data API emulator" in result.stdout
