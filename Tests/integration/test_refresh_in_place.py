@@ -386,3 +386,25 @@ def test_in_place_yml_deploys_the_function_whose_role_allows_a_run_and_denies_th
     assert refused == []
     deny = next(s for s in statements if s["Sid"] == "NeverWriteTheSource")
     assert matches(deny, "rds:ModifyDBInstance", prefix + "db:prod-my") and matches(deny, "rds:DeleteDBInstance", prefix + "db:prod-my")
+
+
+def test_an_ecs_restart_hook_redeploys_each_service_before_anything_is_deleted(moto):
+    postgres_graph(moto)
+    ecs = moto.client("ecs")
+    ecs.create_cluster(clusterName="staging")
+    ecs.register_task_definition(family="api", containerDefinitions=[{"name": "api", "image": "api:1", "memory": 128}])
+    for service in ("api", "worker"):
+        ecs.create_service(cluster="staging", serviceName=service, taskDefinition="api", desiredCount=1)
+    from harness.aws_fixtures import served_calls
+
+    served_calls(moto)
+    rounds = run_to_end(moto, **SETTINGS, RESTART_ECS_SERVICES="staging/api, staging/worker")
+    assert rounds[-1]["state"] == "done", rounds[-1]
+    calls = served_calls(moto)
+    order = [(c["action"], c["params"].get("service") or c["params"].get("DBInstanceIdentifier")) for c in calls
+             if c["action"] in ("UpdateService", "DeleteDBInstance")]
+    assert order[:2] == [("UpdateService", "api"), ("UpdateService", "worker")], order
+    assert all(c["params"].get("forceNewDeployment") is True for c in calls if c["action"] == "UpdateService")
+    deleted = [name for action, name in order if action == "DeleteDBInstance"]
+    assert order[2:] == [("DeleteDBInstance", name) for name in deleted]  # every deletion after both redeployments
+    assert sorted(deleted) == ["old-staging-db", "old-staging-db-r1", "old-staging-db-r2"] and deleted[-1] == "old-staging-db"
