@@ -116,9 +116,9 @@ public struct RefreshInPlaceHandler: Handler {
                 let after = try rds(context).describeNodes().map(Self.node)
                 let left = AbortPlan.steps(run: plan.run, nodes: after, arnPrefix: "")
                 try schedule(settings, enabled: !left.isEmpty, context: context)
+                let waiting = left.lazy.compactMap { step -> String? in if case .waiting(let reason) = step.state { reason } else { nil } }.first
                 return Result(run: plan.run, state: left.isEmpty ? "aborted" : "aborting", done: steps.map(\.line), next: left.map(\.line),
-                              waitingFor: left.first { $0.state != .ready }.map { _ in left.compactMap { if case .waiting(let w) = $0.state { w } else { nil } }.first ?? "" },
-                              reason: nil)
+                              waitingFor: waiting, reason: nil)
             }
             if request.abort == true { context.logger.warn("refresh-in-place \(plan.run): the rename has begun, so the run finishes forward instead of aborting") }
             steps = plan.ready
