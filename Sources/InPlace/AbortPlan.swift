@@ -2,9 +2,11 @@
 /// the target, which is then as it was. After a rename has begun there is no abort: the run
 /// finishes forward, since the target's names already point at the copy.
 public enum AbortPlan {
-    public static func steps(run: String, nodes: [DBNode], arnPrefix: String) -> [SwapStep] {
-        let copies = nodes.filter { $0.tags[SwapTags.run] == run && $0.tags[SwapTags.role] == "new" }
-        let originals = nodes.filter { $0.tags[SwapTags.run] == run && $0.tags[SwapTags.role] == "old" }
+    public static func steps(run: String, target: String, nodes: [DBNode]) -> [SwapStep] {
+        let ours = nodes.filter { $0.tags[SwapTags.run] == run && $0.tags[SwapTags.target] == target }
+        let copies = ours.filter { $0.tags[SwapTags.role] == "new" }
+        // Leaves first and the root last, as SwapPlan unmarks: the root's tags are how the graph is found.
+        let originals = ours.filter { $0.tags[SwapTags.role] == "old" }.sorted { depth($0, in: ours) > depth($1, in: ours) }
         var steps: [SwapStep] = []
         // Replicas (and a cluster's instances) before what they hang on.
         let ordered = copies.sorted { depth($0, in: copies) > depth($1, in: copies) }
@@ -20,7 +22,7 @@ public enum AbortPlan {
                                   permissions: [.init("rds:" + call, copy.arn)]))
         }
         for original in originals {
-            let keys = [SwapTags.run, SwapTags.role, SwapTags.name, SwapTags.parent]
+            let keys = SwapTags.all
             steps.append(SwapStep(phase: .unmark, service: "rds", call: "RemoveTagsFromResource", resource: original.identifier,
                                   parameters: [.init("ResourceName", original.arn)] + keys.enumerated().map { .init("TagKeys.member.\($0.offset + 1)", $0.element) },
                                   state: copies.isEmpty ? .ready : .waiting("the copy is not deleted yet"),

@@ -86,4 +86,17 @@ public enum SwapTags {
     public static let hook = "staging-refresh:in-place-hook"
     /// On the new primary when the run failed, with why.
     public static let failed = "staging-refresh:in-place-failed"
+    /// The target the run refreshes: runs of other targets in the account are not this one's business.
+    public static let target = "staging-refresh:in-place-target"
+    /// On the original root once `{"abort": true}` was asked, so that the schedule's rounds go on aborting.
+    public static let abort = "staging-refresh:in-place-abort"
+
+    /// Every key a run puts on a node, for taking them off again.
+    public static let all = [run, role, name, parent, target, hook, failed, abort]
+
+    /// An RDS tag value holds only letters, digits, spaces and _ . : / = + - @ (up to 256 characters).
+    public static func value(_ text: String) -> String {
+        let allowed = Set("_.:/=+-@ ")
+        return String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || allowed.contains($0)) ? $0 : " " }.prefix(256))
+    }
 }

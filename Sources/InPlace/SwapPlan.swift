@@ -25,6 +25,8 @@ public struct SwapPlan: Sendable, Equatable, Encodable {
     public var steps: [SwapStep]
     /// Whether a rename has begun: from then on an abort finishes forward.
     public var renamed: Bool
+    /// Whether an abort was asked (and recorded on the original root).
+    public var aborting: Bool
 
     public var ready: [SwapStep] { steps.filter { $0.state == .ready } }
     public var done: [SwapStep] { steps.filter { $0.state == .done } }
@@ -68,6 +70,8 @@ public struct SwapPlan: Sendable, Equatable, Encodable {
     /// `newRun`: the id a run started now gets. `snapshot`: with method snapshot, the source's newest usable one.
     public init(spec: SwapSpec, nodes: [DBNode], arnPrefix: String, newRun: String, snapshot: String? = nil) throws(Problem) {
         for name in [spec.target] where name.hasPrefix("temp-") || name.hasPrefix("old-") { throw .reservedName(name) }
+        // Runs of other targets in the account are left alone, as if their nodes did not exist.
+        let nodes = nodes.filter { $0.tags[SwapTags.run] == nil || $0.tags[SwapTags.target] == spec.target }
         let runs = Set(nodes.compactMap { $0.tags[SwapTags.run] }).sorted()
         guard runs.count <= 1 else { throw .twoRuns(runs) }
         let run = runs.first ?? newRun
@@ -96,7 +100,11 @@ public struct SwapPlan: Sendable, Equatable, Encodable {
         var builder = Builder(spec: spec, graph: graph, nodes: nodes, run: run, started: started, arnPrefix: arnPrefix,
                               source: source, snapshot: snapshot)
         steps = builder.build()
-        renamed = builder.renameBegun
+        // A rename has begun once an original carries old-…, a copy carries an original name, or the
+        // original graph is gone: from then on the copy is what the target's names reach.
+        renamed = builder.renameBegun || (started && oldRoot == nil)
+            || graph.nodes.contains { builder.newNode($0.name)?.identifier == $0.name }
+        aborting = oldRoot?.tags[SwapTags.abort] != nil
         if !started {
             state = .idle
         } else if let reason = builder.newNode(graph.root.name)?.tags[SwapTags.failed] {
@@ -152,7 +160,8 @@ private struct Builder {
     /// Tags parameters: the run's own, after the node's own tags when `withOwn` (a copy carries both).
     func tags(role: String, node: SwapGraph.Node, withOwn: Bool = true) -> [SwapStep.Parameter] {
         var all = withOwn ? node.tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } : []
-        all += [(SwapTags.run, run), (SwapTags.role, role), (SwapTags.name, node.name), (SwapTags.parent, node.parent ?? "")]
+        all += [(SwapTags.run, run), (SwapTags.role, role), (SwapTags.name, node.name), (SwapTags.parent, node.parent ?? ""),
+                (SwapTags.target, spec.target)]
         return all.enumerated().flatMap { index, pair in
             [SwapStep.Parameter("Tags.Tag.\(index + 1).Key", pair.0), SwapStep.Parameter("Tags.Tag.\(index + 1).Value", pair.1)]
         }
@@ -196,7 +205,8 @@ private struct Builder {
         }
     }
 
-    func attributeParameters(_ node: SwapGraph.Node, subnet: Bool) -> [SwapStep.Parameter] {
+    /// `monitoring`: whether the call takes MonitoringInterval (a snapshot restore does not; `match` sets it then).
+    func attributeParameters(_ node: SwapGraph.Node, subnet: Bool, monitoring: Bool = true) -> [SwapStep.Parameter] {
         let a = node.attributes
         var out: [SwapStep.Parameter] = []
         if let value = a.instanceClass { out.append(.init("DBInstanceClass", value)) }
@@ -208,7 +218,7 @@ private struct Builder {
         if let value = a.optionGroup, !value.hasPrefix("default:") { out.append(.init("OptionGroupName", value)) }
         if subnet, let value = a.subnetGroup, value != "default" { out.append(.init("DBSubnetGroupName", value)) }
         for (index, group) in a.securityGroups.enumerated() { out.append(.init("VpcSecurityGroupIds.VpcSecurityGroupId.\(index + 1)", group)) }
-        if let value = a.monitoringInterval, value > 0 {
+        if monitoring, let value = a.monitoringInterval, value > 0 {
             out.append(.init("MonitoringInterval", String(value)))
             if let role = a.monitoringRoleARN { out.append(.init("MonitoringRoleArn", role)) }
         }
@@ -216,7 +226,7 @@ private struct Builder {
     }
 
     /// Resources RDS checks besides the DB itself when a DB is made with these attributes.
-    func attributePermissions(_ action: String, _ node: SwapGraph.Node, subnet: Bool) -> [SwapStep.Permission] {
+    func attributePermissions(_ action: String, _ node: SwapGraph.Node, subnet: Bool, monitoring: Bool = true) -> [SwapStep.Permission] {
         var out: [SwapStep.Permission] = []
         let a = node.attributes
         if let value = a.parameterGroup, !value.hasPrefix("default.") {
@@ -224,7 +234,7 @@ private struct Builder {
         }
         if let value = a.optionGroup, !value.hasPrefix("default:") { out.append(.init(action, arnPrefix + "og:" + value)) }
         if subnet, let value = a.subnetGroup, value != "default" { out.append(.init(action, arnPrefix + "subgrp:" + value)) }
-        if let role = a.monitoringRoleARN, (a.monitoringInterval ?? 0) > 0 { out.append(.init("iam:PassRole", role)) }
+        if monitoring, let role = a.monitoringRoleARN, (a.monitoringInterval ?? 0) > 0 { out.append(.init("iam:PassRole", role)) }
         return out
     }
 
@@ -248,11 +258,11 @@ private struct Builder {
                 case (.snapshot, .instance):
                     let chosen = snapshot ?? "(the newest usable snapshot)"
                     add(.copy, "RestoreDBInstanceFromDBSnapshot", temp,
-                        [.init("DBInstanceIdentifier", temp), .init("DBSnapshotIdentifier", chosen)] + attributeParameters(node, subnet: true)
+                        [.init("DBInstanceIdentifier", temp), .init("DBSnapshotIdentifier", chosen)] + attributeParameters(node, subnet: true, monitoring: false)
                             + tags(role: "new", node: node),
                         done: copy != nil, waiting: notMarked,
                         permissions: [.init("rds:RestoreDBInstanceFromDBSnapshot", tempARN), .init("rds:RestoreDBInstanceFromDBSnapshot", snapshotARN(chosen)), tagging]
-                            + attributePermissions("rds:RestoreDBInstanceFromDBSnapshot", node, subnet: true))
+                            + attributePermissions("rds:RestoreDBInstanceFromDBSnapshot", node, subnet: true, monitoring: false))
                 case (.snapshot, .cluster):
                     let chosen = snapshot ?? "(the newest usable snapshot)"
                     add(.copy, "RestoreDBClusterFromSnapshot", temp,
@@ -330,12 +340,22 @@ private struct Builder {
         var parameters: [SwapStep.Parameter] = [.init("DBInstanceIdentifier", identifier), .init("BackupRetentionPeriod", String(retention))]
         if let window = root.attributes.maintenanceWindow { parameters.append(.init("PreferredMaintenanceWindow", window)) }
         if let window = root.attributes.backupWindow { parameters.append(.init("PreferredBackupWindow", window)) }
+        var permissions: [SwapStep.Permission] = [.init("rds:ModifyDBInstance", resourceARN)]
+        let monitoring = root.attributes.monitoringInterval ?? 0
+        if monitoring > 0 {
+            parameters.append(.init("MonitoringInterval", String(monitoring)))
+            if let role = root.attributes.monitoringRoleARN {
+                parameters.append(.init("MonitoringRoleArn", role))
+                permissions.append(.init("iam:PassRole", role))
+            }
+        }
         parameters.append(.init("ApplyImmediately", "true"))
         let matched = copy.map { $0.attributes.backupRetention == retention
-            && (root.attributes.maintenanceWindow == nil || $0.attributes.maintenanceWindow == root.attributes.maintenanceWindow) } ?? false
+            && (root.attributes.maintenanceWindow == nil || $0.attributes.maintenanceWindow == root.attributes.maintenanceWindow)
+            && (monitoring == 0 || $0.attributes.monitoringInterval == monitoring) } ?? false
         var waiting = notAvailable(copy, identifier)
         if waiting == nil, copy?.source != nil { waiting = "\(identifier) is not promoted yet" }
-        add(.match, "ModifyDBInstance", identifier, parameters, done: matched, waiting: waiting, permissions: [.init("rds:ModifyDBInstance", resourceARN)])
+        add(.match, "ModifyDBInstance", identifier, parameters, done: matched, waiting: waiting, permissions: permissions)
     }
 
     func modifyCall(_ kind: DBNode.Kind) -> String { kind == .cluster ? "ModifyDBCluster" : "ModifyDBInstance" }
@@ -464,7 +484,7 @@ private struct Builder {
         // The primary keeps its tags to the last: it is how the copy's graph is found until then.
         for node in graph.leavesFirst {
             let copy = newNode(node.name)
-            let keys = [SwapTags.run, SwapTags.role, SwapTags.name, SwapTags.parent, SwapTags.hook]
+            let keys = SwapTags.all
             let resourceARN = copy?.arn ?? arn(node.kind, node.name)
             add(.unmark, "RemoveTagsFromResource", node.name,
                 [.init("ResourceName", resourceARN)] + keys.enumerated().map { .init("TagKeys.member.\($0.offset + 1)", $0.element) },

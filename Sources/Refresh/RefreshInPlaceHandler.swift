@@ -109,18 +109,25 @@ public struct RefreshInPlaceHandler: Handler {
             if request.start == true {
                 throw RefreshError.invalidConfiguration("run \(plan.run) is in progress on \(settings.spec.target); it continues on its schedule, or abort it with {\"abort\": true}")
             }
-            if request.abort == true && !plan.renamed {
+            if (request.abort == true || plan.aborting) && !plan.renamed {
                 let nodes = try rds(context).describeNodes().map(Self.node)
-                steps = AbortPlan.steps(run: plan.run, nodes: nodes, arnPrefix: "").filter { $0.state == .ready }
+                // Recorded on the original root first, so that the schedule's plain rounds go on aborting.
+                if !plan.aborting, let root = nodes.first(where: { $0.tags[SwapTags.run] == plan.run && $0.tags[SwapTags.target] == settings.spec.target
+                                                                    && $0.tags[SwapTags.role] == "old" && ($0.tags[SwapTags.parent] ?? "").isEmpty }) {
+                    try rds(context).send("AddTagsToResource", [("ResourceName", root.arn), ("Tags.Tag.1.Key", SwapTags.abort), ("Tags.Tag.1.Value", "true")])
+                }
+                steps = AbortPlan.steps(run: plan.run, target: settings.spec.target, nodes: nodes).filter { $0.state == .ready }
                 try execute(steps, settings: settings, plan: plan, context: context)
                 let after = try rds(context).describeNodes().map(Self.node)
-                let left = AbortPlan.steps(run: plan.run, nodes: after, arnPrefix: "")
+                let left = AbortPlan.steps(run: plan.run, target: settings.spec.target, nodes: after)
                 try schedule(settings, enabled: !left.isEmpty, context: context)
                 let waiting = left.lazy.compactMap { step -> String? in if case .waiting(let reason) = step.state { reason } else { nil } }.first
                 return Result(run: plan.run, state: left.isEmpty ? "aborted" : "aborting", done: steps.map(\.line), next: left.map(\.line),
                               waitingFor: waiting, reason: nil)
             }
-            if request.abort == true { context.logger.warn("refresh-in-place \(plan.run): the rename has begun, so the run finishes forward instead of aborting") }
+            if request.abort == true || plan.aborting {
+                context.logger.warn("refresh-in-place \(plan.run): the rename has begun, so the run finishes forward instead of aborting")
+            }
             steps = plan.ready
         case .failed(let reason):
             guard request.resume == true else {
@@ -128,8 +135,7 @@ public struct RefreshInPlaceHandler: Handler {
                 return Result(run: plan.run, state: "failed", done: plan.done.map(\.line), next: plan.ready.map(\.line), waitingFor: nil,
                               reason: reason + "; fix it and invoke with {\"resume\": true}")
             }
-            let primary = try rds(context).describeNodes().map(Self.node).first { $0.tags[SwapTags.run] == plan.run && $0.tags[SwapTags.role] == "new" && ($0.tags[SwapTags.parent] ?? "").isEmpty }
-            if let primary {
+            if let primary = try newPrimary(plan, settings: settings, context: context) {
                 try rds(context).send("RemoveTagsFromResource", [("ResourceName", primary.arn), ("TagKeys.member.1", SwapTags.failed)])
             }
             return try round(settings, Event(), context: context)
@@ -186,13 +192,19 @@ public struct RefreshInPlaceHandler: Handler {
 
     private func fail(_ plan: SwapPlan, because reason: String, settings: InPlaceSettings, context: Context) throws -> String {
         context.logger.error("refresh-in-place \(plan.run): \(reason); the old graph stays")
-        let primary = try rds(context).describeNodes().map(Self.node)
-            .first { $0.tags[SwapTags.run] == plan.run && $0.tags[SwapTags.role] == "new" && ($0.tags[SwapTags.parent] ?? "").isEmpty }
-        if let primary {
+        if let primary = try newPrimary(plan, settings: settings, context: context) {
             try rds(context).send("AddTagsToResource", [("ResourceName", primary.arn), ("Tags.Tag.1.Key", SwapTags.failed),
-                                                        ("Tags.Tag.1.Value", String(reason.prefix(250)))])
+                                                        ("Tags.Tag.1.Value", SwapTags.value(reason))])
         }
         return reason
+    }
+
+    /// The copy's primary (or cluster) of this run.
+    private func newPrimary(_ plan: SwapPlan, settings: InPlaceSettings, context: Context) throws -> DBNode? {
+        try rds(context).describeNodes().map(Self.node).first {
+            $0.tags[SwapTags.run] == plan.run && $0.tags[SwapTags.target] == settings.spec.target && $0.tags[SwapTags.role] == "new"
+                && ($0.tags[SwapTags.parent] ?? "").isEmpty
+        }
     }
 
     private func schedule(_ settings: InPlaceSettings, enabled: Bool, context: Context) throws {

@@ -147,6 +147,21 @@ import Testing
         #expect(rds.nodes.map(\.identifier).sorted() == ["old-stg", "old-stg-r1", "old-stg-r2", "prod", "stg", "stg-r1", "stg-r2"])
     }
 
+    @Test func onceTheOriginalsAreGoneTheRunCountsAsRenamedSoAnAbortCannotDeleteTheCopy() throws {
+        var rds = FakeRDS(nodes: Self.graph())
+        let hookless = SwapSpec(source: "prod", target: "stg", method: .replica)
+        for _ in 0..<100 {
+            let current = try SwapPlan(spec: hookless, nodes: rds.nodes, arnPrefix: Self.prefix, newRun: "r1")
+            if current.steps.filter({ $0.phase == .delete }).allSatisfy({ $0.state == .done }) && current.state == .inProgress {
+                #expect(current.renamed)
+                #expect(!rds.nodes.contains { $0.identifier.hasPrefix("old-") })
+                return
+            }
+            for step in current.ready { rds.apply(step) }
+        }
+        Issue.record("the run never reached the state between deleting and unmarking")
+    }
+
     @Test func refusals() {
         #expect(throws: SwapPlan.Problem.targetNotFound("nope")) {
             try SwapPlan(spec: SwapSpec(source: "prod", target: "nope", method: .replica), nodes: Self.graph(), arnPrefix: Self.prefix, newRun: "r1")
@@ -161,8 +176,13 @@ import Testing
             try SwapPlan(spec: SwapSpec(source: "prod", target: "stg", method: .snapshot), nodes: Self.graph(), arnPrefix: Self.prefix, newRun: "r1")
         }
         var twice = Self.graph()
-        twice[1].tags[SwapTags.run] = "r1"
-        twice[2].tags[SwapTags.run] = "r2"
+        twice[1].tags = [SwapTags.run: "r1", SwapTags.target: "stg"]
+        twice[2].tags = [SwapTags.run: "r2", SwapTags.target: "stg"]
+        // Another target's run is not this one's business.
+        var other = Self.graph()
+        other[2].tags = [SwapTags.run: "r9", SwapTags.target: "qa"]
+        let separate = try? SwapPlan(spec: SwapSpec(source: "prod", target: "stg", method: .replica), nodes: other, arnPrefix: Self.prefix, newRun: "r3")
+        #expect(separate?.state == .idle)
         #expect(throws: SwapPlan.Problem.twoRuns(["r1", "r2"])) {
             try SwapPlan(spec: SwapSpec(source: "prod", target: "stg", method: .replica), nodes: twice, arnPrefix: Self.prefix, newRun: "r3")
         }
