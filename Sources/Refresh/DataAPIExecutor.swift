@@ -5,9 +5,13 @@ import Migrations
 /// (DatabaseResumingException) is retried by the AWS client itself (ServiceDescriptor.rdsData).
 public struct DataAPIExecutor: SQLExecutor {
     let data: RDSData
+    /// The same client with a later deadline: a rollback after a statement cut off by `data`'s deadline
+    /// must still be sent, or the transaction (and its locks) stays open until the Data API drops it.
+    let cleanup: RDSData
 
-    public init(data: RDSData) {
+    public init(data: RDSData, cleanup: RDSData? = nil) {
         self.data = data
+        self.cleanup = cleanup ?? data
     }
 
     public func execute(_ sql: String, _ parameters: [(name: String, value: SQLValue)], transaction: String?, ddl: Bool) throws -> [[SQLValue]] {
@@ -19,7 +23,7 @@ public struct DataAPIExecutor: SQLExecutor {
 
     public func begin() throws -> String { try data.beginTransaction() }
     public func commit(_ transaction: String) throws { _ = try data.commitTransaction(transaction) }
-    public func rollback(_ transaction: String) throws { _ = try data.rollbackTransaction(transaction) }
+    public func rollback(_ transaction: String) throws { _ = try cleanup.rollbackTransaction(transaction) }
 
     static func field(_ value: SQLValue) -> RDSData.Field {
         switch value {

@@ -31,14 +31,18 @@ public struct SanitizeHandler: Handler {
 
     /// Added to the event a run hands on: when the custom resource's wait began, and how many runs came before.
     struct Continuation: Codable, Sendable {
+        /// When the first invocation began: CloudFormation has been waiting since about then.
         let startedAt: Int64
         let invocation: Int
+        /// How long an invocation of this function may run (the first one's start to its deadline).
+        let invocationMilliseconds: Int64?
     }
 
     static let continuationKey = "StagingRefreshContinuation"
     static let accessType = "Custom::StagingAccess"
 
     public func handle(_ event: [UInt8], context: Context) throws -> [UInt8] {
+        let began = Clock.epochMilliseconds()
         if let keys = try? JSONDecoder().decode([String: JSONProbe].self, from: Data(event)), CustomResourceRequest.looksLikeOne(keys) {
             let request: CustomResourceRequest
             do {
@@ -56,7 +60,7 @@ public struct SanitizeHandler: Handler {
             struct Wrapper: Decodable { let StagingRefreshContinuation: Continuation? }
             let continuation = (try? JSONDecoder().decode(Wrapper.self, from: Data(event)))?.StagingRefreshContinuation
             if request.ResourceType == Self.accessType { return try openAccess(request, context: context) }
-            return try answer(request, event: event, continuation: continuation, context: context)
+            return try answer(request, event: event, continuation: continuation, began: began, context: context)
         }
         struct Direct: Decodable { let action: String }
         guard let direct = try? JSONDecoder().decode(Direct.self, from: Data(event)) else {
@@ -76,7 +80,7 @@ public struct SanitizeHandler: Handler {
         }
     }
 
-    private func answer(_ request: CustomResourceRequest, event: [UInt8], continuation: Continuation?, context: Context) throws -> [UInt8] {
+    private func answer(_ request: CustomResourceRequest, event: [UInt8], continuation: Continuation?, began: Int64, context: Context) throws -> [UInt8] {
         let properties = (request.ResourceProperties ?? [:]).mapValues(\.text)
         let settings = Result { () throws(RefreshError) in try SanitizeSettings(environment: environment, properties: properties) }
         let physicalID = request.PhysicalResourceId
@@ -96,9 +100,9 @@ public struct SanitizeHandler: Handler {
                 let settings = try settings.get()
                 let report = try sanitize(settings, context: context)
                 if !report.finished {
-                    let started = continuation?.startedAt ?? Clock.epochMilliseconds()
-                    try handOn(event, continuation: Continuation(startedAt: started, invocation: (continuation?.invocation ?? 0) + 1),
-                               settings: settings, report: report, context: context)
+                    let next = Continuation(startedAt: continuation?.startedAt ?? began, invocation: (continuation?.invocation ?? 0) + 1,
+                                            invocationMilliseconds: continuation?.invocationMilliseconds ?? (context.deadlineMilliseconds - began))
+                    try handOn(event, continuation: next, settings: settings, report: report, context: context)
                     return Array(try JSONEncoder().encode(report))
                 }
                 reason = report.message
@@ -119,13 +123,15 @@ public struct SanitizeHandler: Handler {
     /// the stack never waits for an answer that cannot come.
     private func handOn(_ event: [UInt8], continuation: Continuation, settings: SanitizeSettings, report: SanitizeReport, context: Context) throws {
         let now = Clock.epochMilliseconds()
-        let invocationLength = max(context.deadlineMilliseconds - now, 60_000)
+        // The next invocation may run as long as this function's timeout, and must answer before CloudFormation stops waiting.
+        let invocationLength = continuation.invocationMilliseconds ?? 900_000
         let waitEnds = continuation.startedAt + settings.serviceTimeoutSeconds * 1_000
         guard now + invocationLength + 5_000 < waitEnds else {
             throw SanitizeHandoffError.outOfTime(serviceTimeout: settings.serviceTimeoutSeconds, report: report)
         }
         var object = try JSONDecoder().decode([String: JSONValue].self, from: Data(event))
-        object[Self.continuationKey] = .object(["startedAt": .integer(continuation.startedAt), "invocation": .integer(Int64(continuation.invocation))])
+        object[Self.continuationKey] = .object(["startedAt": .integer(continuation.startedAt), "invocation": .integer(Int64(continuation.invocation)),
+                                                "invocationMilliseconds": .integer(continuation.invocationMilliseconds ?? 900_000)])
         let payload = Array(try JSONEncoder().encode(object))
         try Lambda(session: session, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds - 2_000))
             // By name, which is $LATEST: the same code and configuration that CloudFormation's ServiceToken names.
@@ -150,8 +156,10 @@ public struct SanitizeHandler: Handler {
         let key = try MaskingKey(secret: Array(text.utf8))
         let data = RDSData(session: session, deadline: Deadline(epochMilliseconds: end - settings.marginMilliseconds / 2),
                            resourceARN: settings.target.clusterARN, secretARN: settings.target.secretARN, database: settings.target.database)
+        let cleanup = RDSData(session: session, deadline: Deadline(epochMilliseconds: end - settings.marginMilliseconds / 4),
+                              resourceARN: settings.target.clusterARN, secretARN: settings.target.secretARN, database: settings.target.database)
         let logger = context.logger
-        return Sanitizer(executor: DataAPIExecutor(data: data), dialect: settings.target.dialect, key: key,
+        return Sanitizer(executor: DataAPIExecutor(data: data, cleanup: cleanup), dialect: settings.target.dialect, key: key,
                          mayContinue: { next in end - Clock.epochMilliseconds() - next > settings.marginMilliseconds },
                          clock: { Clock.epochMilliseconds() }, log: { logger.info("sanitize: \($0)") })
     }

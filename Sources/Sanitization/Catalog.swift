@@ -23,6 +23,12 @@ public struct Catalog: Sendable, Equatable {
                 .contains(type.lowercased())
         }
 
+        /// The type to CAST a key's text to: a bare `character` is character(1) in PostgreSQL, which would cut the value.
+        public var castType: String {
+            if type.lowercased() == "character", let maxLength { return "character(\(maxLength))" }
+            return type
+        }
+
         public var isInteger: Bool {
             ["integer", "bigint", "smallint", "int", "mediumint", "tinyint"].contains(type.lowercased())
         }
@@ -59,14 +65,28 @@ public struct Catalog: Sendable, Equatable {
         }
     }
 
+    /// A trigger that fires on the UPDATEs of masking: on MySQL every UPDATE trigger (it has no
+    /// switch), on PostgreSQL one enabled ALWAYS or REPLICA (session_replication_role = replica stops the rest).
+    public struct Trigger: Sendable, Equatable {
+        public var table: String
+        public var name: String
+
+        public init(table: String, name: String) {
+            self.table = table
+            self.name = name
+        }
+    }
+
     public var schema: String
     public var tables: [Table]
     public var foreignKeys: [ForeignKey]
+    public var triggers: [Trigger]
 
-    public init(schema: String, tables: [Table], foreignKeys: [ForeignKey]) {
+    public init(schema: String, tables: [Table], foreignKeys: [ForeignKey], triggers: [Trigger] = []) {
         self.schema = schema
         self.tables = tables
         self.foreignKeys = foreignKeys
+        self.triggers = triggers
     }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }

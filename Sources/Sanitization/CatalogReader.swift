@@ -50,7 +50,11 @@ struct CatalogReader {
                 keys.append(Catalog.ForeignKey(name: name, table: table, columns: [column], referencedTable: parent, referencedColumns: [parentColumn]))
             }
         }
-        return Catalog(schema: schema, tables: order.compactMap { tables[$0] }, foreignKeys: keys)
+        let triggers = try executor.execute(triggerQuery, parameters, transaction: nil, ddl: false).compactMap { row -> Catalog.Trigger? in
+            guard row.count == 2, let table = row[0].text, let name = row[1].text else { return nil }
+            return Catalog.Trigger(table: table, name: name)
+        }
+        return Catalog(schema: schema, tables: order.compactMap { tables[$0] }, foreignKeys: keys, triggers: triggers)
     }
 
     static func integer(_ value: SQLValue) -> Int64? {
@@ -94,6 +98,22 @@ struct CatalogReader {
             """
             SELECT TABLE_NAME, COLUMN_NAME, INDEX_NAME = 'PRIMARY', SEQ_IN_INDEX FROM information_schema.STATISTICS \
             WHERE TABLE_SCHEMA = :schema AND NON_UNIQUE = 0
+            """
+        }
+    }
+
+    /// Triggers that would fire on masking's UPDATEs: (table, trigger).
+    private var triggerQuery: String {
+        switch dialect {
+        case .postgres:
+            """
+            SELECT c.relname::text, t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema AND NOT t.tgisinternal AND t.tgenabled IN ('A', 'R')
+            """
+        case .mysql:
+            """
+            SELECT EVENT_OBJECT_TABLE, TRIGGER_NAME FROM information_schema.TRIGGERS \
+            WHERE TRIGGER_SCHEMA = :schema AND EVENT_MANIPULATION = 'UPDATE'
             """
         }
     }

@@ -7,6 +7,8 @@ public struct MaskingPlan: Sendable, Equatable {
     }
 
     public struct TablePlan: Sendable, Equatable {
+        /// The schema (PostgreSQL) or database (MySQL) the catalog was read from: every statement names it.
+        public var schema: String
         public var table: String
         /// The one-column primary key chunks are ranges of.
         public var key: Catalog.Column
@@ -18,6 +20,7 @@ public struct MaskingPlan: Sendable, Equatable {
     public var tables: [TablePlan]
     /// Foreign keys with a masked column on either side: checked after masking.
     public var foreignKeys: [Catalog.ForeignKey]
+    public var schema: String
     /// Columns the spec says to keep although they look personal, for the report.
     public var kept: [String]
 
@@ -61,7 +64,11 @@ public struct MaskingPlan: Sendable, Equatable {
                                 + "masking works in ranges of a one-column primary key: add one, or mask the table in a migration")
                 continue
             }
-            plans.append(TablePlan(table: name, key: key, columns: masked, checksum: spec.checksum(of: name)))
+            for trigger in catalog.triggers where trigger.table == name && !spec.allowTriggers.contains("\(name).\(trigger.name)") {
+                problems.append("\(name) has trigger \(trigger.name), which fires on masking's UPDATEs and could copy the original values "
+                                + "elsewhere: drop or disable it before refreshing, or list \"\(name).\(trigger.name)\" in allowTriggers once what it writes is masked too")
+            }
+            plans.append(TablePlan(schema: catalog.schema, table: name, key: key, columns: masked, checksum: spec.checksum(of: name)))
         }
         var checked: [Catalog.ForeignKey] = []
         for foreignKey in catalog.foreignKeys {
@@ -87,6 +94,7 @@ public struct MaskingPlan: Sendable, Equatable {
         if !problems.isEmpty { throw .plan(problems) }
         tables = plans
         foreignKeys = checked
+        schema = catalog.schema
         self.kept = kept
     }
 

@@ -139,7 +139,7 @@ enum MaskingSQL {
         let name = quote(key.name, dialect)
         let cast = { (parameter: String) -> String in
             switch dialect {
-            case .postgres: return "CAST(:\(parameter) AS \(key.type))"
+            case .postgres: return "CAST(:\(parameter) AS \(key.castType))"
             case .mysql: return key.isInteger ? "CAST(:\(parameter) AS SIGNED)" : ":\(parameter)"
             }
         }
@@ -150,19 +150,27 @@ enum MaskingSQL {
     }
 
     /// The last key of the next `rows` rows after :last, as text; NULL when none are left.
+    /// The table, qualified by its schema (or database): the connection's search_path or default
+    /// database may name another one.
+    static func table(_ plan: MaskingPlan.TablePlan, _ dialect: SQLDialect) -> String {
+        quote(plan.schema, dialect) + "." + quote(plan.table, dialect)
+    }
+
+    /// The last key of the next `rows` rows after :last, as text; no row when none are left. Not
+    /// max(): PostgreSQL has no max(uuid).
     static func upperBound(_ plan: MaskingPlan.TablePlan, rows: Int, hasLast: Bool, _ dialect: SQLDialect) -> String {
         let key = quote(plan.key.name, dialect)
-        let table = quote(plan.table, dialect)
-        let asText = dialect == .postgres ? "CAST(max(\(key)) AS text)" : "CAST(MAX(\(key)) AS CHAR)"
-        return "SELECT \(asText) FROM (SELECT \(key) FROM \(table) WHERE \(range(plan.key, hasLast: hasLast, hasUpper: false, dialect)) "
-            + "ORDER BY \(key) LIMIT \(rows)) AS chunk"
+        // Ordered by chunk.key, the key itself: the bare name would be the text output column, and "9" > "10".
+        let asText = dialect == .postgres ? "CAST(chunk.\(key) AS text)" : "CAST(chunk.\(key) AS CHAR)"
+        return "SELECT \(asText) AS bound FROM (SELECT \(key) FROM \(table(plan, dialect)) WHERE \(range(plan.key, hasLast: hasLast, hasUpper: false, dialect)) "
+            + "ORDER BY \(key) LIMIT \(rows)) AS chunk ORDER BY chunk.\(key) DESC LIMIT 1"
     }
 
     static func update(_ plan: MaskingPlan.TablePlan, hasLast: Bool, _ dialect: SQLDialect) -> String {
         let assignments = plan.columns.enumerated().map { index, masked in
             "\(quote(masked.column.name, dialect)) = \(expression(masked.strategy, masked.column, fixed: "f\(index)", dialect))"
         }
-        return "UPDATE \(quote(plan.table, dialect)) SET \(assignments.joined(separator: ", ")) WHERE "
+        return "UPDATE \(table(plan, dialect)) SET \(assignments.joined(separator: ", ")) WHERE "
             + range(plan.key, hasLast: hasLast, hasUpper: true, dialect)
     }
 
@@ -181,28 +189,28 @@ enum MaskingSQL {
         if masked.column.isString { conditions.append("\(value) <> ''") }
         if case .fixed = masked.strategy { conditions.append("\(value) <> :fixed") }
         let random = dialect == .postgres ? "random()" : "RAND()"
-        return "SELECT \(hmac(value, key: "v", dialect)) FROM \(quote(plan.table, dialect)) WHERE \(conditions.joined(separator: " AND ")) "
+        return "SELECT \(hmac(value, key: "v", dialect)) FROM \(table(plan, dialect)) WHERE \(conditions.joined(separator: " AND ")) "
             + "ORDER BY \(random) LIMIT \(size)"
     }
 
     /// How many rows of the chunk still hold one of `count` sampled values (:s0…).
     static func survivors(_ plan: MaskingPlan.TablePlan, _ masked: MaskingPlan.MaskedColumn, count: Int, hasLast: Bool, _ dialect: SQLDialect) -> String {
         let list = (0..<count).map { ":s\($0)" }.joined(separator: ", ")
-        return "SELECT count(*) FROM \(quote(plan.table, dialect)) WHERE \(range(plan.key, hasLast: hasLast, hasUpper: true, dialect)) "
+        return "SELECT count(*) FROM \(table(plan, dialect)) WHERE \(range(plan.key, hasLast: hasLast, hasUpper: true, dialect)) "
             + "AND \(hmac(textValue(masked.column, dialect), key: "v", dialect)) IN (\(list))"
     }
 
     /// Rows of the foreign key's table whose key matches no row of the table it references.
-    static func orphans(_ foreignKey: Catalog.ForeignKey, _ dialect: SQLDialect) -> String {
-        let child = quote(foreignKey.table, dialect)
-        let parent = quote(foreignKey.referencedTable, dialect)
+    static func orphans(_ foreignKey: Catalog.ForeignKey, schema: String, _ dialect: SQLDialect) -> String {
+        let child = quote(schema, dialect) + "." + quote(foreignKey.table, dialect)
+        let parent = quote(schema, dialect) + "." + quote(foreignKey.referencedTable, dialect)
         let present = foreignKey.columns.map { "c.\(quote($0, dialect)) IS NOT NULL" }.joined(separator: " AND ")
         let match = zip(foreignKey.columns, foreignKey.referencedColumns)
             .map { "p.\(quote($1, dialect)) = c.\(quote($0, dialect))" }.joined(separator: " AND ")
         return "SELECT count(*) FROM \(child) c WHERE \(present) AND NOT EXISTS (SELECT 1 FROM \(parent) p WHERE \(match))"
     }
 
-    static func count(_ table: String, _ dialect: SQLDialect) -> String {
-        "SELECT count(*) FROM \(quote(table, dialect))"
+    static func count(_ plan: MaskingPlan.TablePlan, _ dialect: SQLDialect) -> String {
+        "SELECT count(*) FROM \(table(plan, dialect))"
     }
 }

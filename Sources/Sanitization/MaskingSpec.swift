@@ -16,6 +16,8 @@ public struct MaskingSpec: Sendable, Equatable {
     /// Values sampled (and kept only as keyed hashes) per masked column, for verification.
     public var sampleSize: Int
     public var detector: PersonalColumns
+    /// "table.trigger" names of triggers allowed to fire while masking (what they write is masked too).
+    public var allowTriggers: Set<String> = []
 
     public static let defaultChunkRows = 5_000
     public static let defaultSampleSize = 64
@@ -35,6 +37,7 @@ public struct MaskingSpec: Sendable, Equatable {
         let chunkRows: Int?
         let sampleSize: Int?
         let personalPatterns: [String]?
+        let allowTriggers: [String]?
     }
 
     private struct AnyKey: CodingKey {
@@ -51,7 +54,7 @@ public struct MaskingSpec: Sendable, Equatable {
         }
     }
 
-    static let knownKeys: Set<String> = ["tables", "schema", "chunkRows", "sampleSize", "personalPatterns"]
+    static let knownKeys: Set<String> = ["tables", "schema", "chunkRows", "sampleSize", "personalPatterns", "allowTriggers"]
 
     public init(json bytes: [UInt8]) throws(SanitizeError) {
         let file: File
@@ -84,6 +87,7 @@ public struct MaskingSpec: Sendable, Equatable {
         guard (1...500).contains(sampleSize) else { throw .spec("sampleSize is \(sampleSize); use 1 to 500") }
         self.init(tables: tables, schema: file.schema, chunkRows: chunkRows, sampleSize: sampleSize,
                   detector: try file.personalPatterns.map { patterns throws(SanitizeError) in try PersonalColumns(patterns: patterns) } ?? PersonalColumns())
+        allowTriggers = Set(file.allowTriggers ?? [])
     }
 
     /// Changes when anything about how `table` is masked changes: a table masked under another

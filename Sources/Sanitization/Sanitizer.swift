@@ -42,18 +42,19 @@ public struct Sanitizer {
         let recorded = try guarded("reading \(ProgressTable.name)") {
             try executor.execute(progress.selectAll, [], transaction: nil, ddl: false).compactMap(ProgressTable.row)
         }
-        // The first chunk of a run always goes ahead, so every run makes progress: the caller's margin covers one.
-        var progressed = false
+        var pace = Pace()
         for table in plan.tables {
             let existing = recorded.first { $0.table == table.table }
-            let result = try guarded("masking \(table.table)") { try mask(table, existing: existing, spec: spec, progressed: &progressed) }
+            let result = try guarded("masking \(table.table)") { try mask(table, existing: existing, spec: spec, pace: &pace) }
             report.tables.append(result)
             guard result.verified else { return report }
             log("\(table.table): " + SanitizeReport.line(result))
         }
+        // The checks scan whole tables: they too wait for a run with time for them.
+        guard pace.mayGoOn(mayContinue) else { return report }
         for foreignKey in plan.foreignKeys {
             let orphans = try guarded("checking foreign key \(foreignKey.name)") {
-                CatalogReader.integer(try executor.execute(MaskingSQL.orphans(foreignKey, dialect), [], transaction: nil, ddl: false).first?.first ?? .null) ?? 0
+                CatalogReader.integer(try executor.execute(MaskingSQL.orphans(foreignKey, schema: plan.schema, dialect), [], transaction: nil, ddl: false).first?.first ?? .null) ?? 0
             }
             if orphans > 0 {
                 throw SanitizeError.foreignKeyBroken(constraint: foreignKey.name,
@@ -75,37 +76,61 @@ public struct Sanitizer {
         [("vi", .text(verificationKey.innerPad)), ("vo", .text(verificationKey.outerPad))]
     }
 
-    private func count(_ table: String) throws -> Int64 {
+    private func count(_ table: MaskingPlan.TablePlan) throws -> Int64 {
         CatalogReader.integer(try executor.execute(MaskingSQL.count(table, dialect), [], transaction: nil, ddl: false).first?.first ?? .null) ?? 0
     }
 
-    private func mask(_ table: MaskingPlan.TablePlan, existing: ProgressTable.Row?, spec: MaskingSpec, progressed: inout Bool) throws -> SanitizeReport.Table {
+    /// How far a run has got: the first step of a run always goes ahead, so every run makes progress (the
+    /// caller's margin covers one); after that a step goes ahead only when the time left covers the
+    /// slowest chunk so far grown as far as ChunkSizer may grow it.
+    struct Pace {
+        var progressed = false
+        var slowest: Int64 = 0
+
+        func mayGoOn(_ mayContinue: (Int64) -> Bool) -> Bool {
+            !progressed || mayContinue(max(slowest * 4, 1_000))
+        }
+
+        mutating func record(_ milliseconds: Int64) {
+            progressed = true
+            slowest = max(slowest, milliseconds)
+        }
+    }
+
+    private func mask(_ table: MaskingPlan.TablePlan, existing: ProgressTable.Row?, spec: MaskingSpec, pace: inout Pace) throws -> SanitizeReport.Table {
         let columns = table.columns.map { "\($0.column.name) (\($0.strategy))" }
+        let unfinished = { (row: ProgressTable.Row?) in
+            SanitizeReport.Table(table: table.table, rows: row?.rowsBefore ?? 0, chunks: row?.chunks ?? 0,
+                                 seconds: Double(row?.milliseconds ?? 0) / 1_000, columns: columns, verified: false)
+        }
         var row: ProgressTable.Row
         if let existing, existing.checksum == table.checksum {
             row = existing
         } else {
+            // Counting and sampling scan the table: a step like a chunk.
+            guard pace.mayGoOn(mayContinue) else { return unfinished(nil) }
+            let began = clock()
             row = try start(table, spec: spec)
+            pace.record(clock() - began)
         }
         var chunks = row.chunks
         var milliseconds = row.milliseconds
         var sizer = ChunkSizer(rows: spec.chunkRows)
-        var lastChunk: Int64 = 0
         while row.state != "done" {
-            guard !progressed || mayContinue(max(lastChunk * 2, 1_000)) else {
+            guard pace.mayGoOn(mayContinue) else {
                 return SanitizeReport.Table(table: table.table, rows: row.rowsBefore, chunks: chunks, seconds: Double(milliseconds) / 1_000,
                                             columns: columns, verified: false)
             }
             let began = clock()
             guard try chunk(table, rows: sizer.rows, samples: row.samples, began: began) else { break }
-            progressed = true
-            lastChunk = clock() - began
+            let lastChunk = clock() - began
+            pace.record(lastChunk)
             sizer.record(milliseconds: lastChunk)
             chunks += 1
             milliseconds += lastChunk
         }
         if row.state != "done" {
-            let after = try count(table.table)
+            let after = try count(table)
             guard after == row.rowsBefore else { throw SanitizeError.rowCountChanged(table: table.table, before: row.rowsBefore, after: after) }
             _ = try executor.execute(progress.finish, [("ms", .integer(0)), ("table", .text(table.table))], transaction: nil, ddl: false)
             row.state = "done"
@@ -116,7 +141,7 @@ public struct Sanitizer {
 
     /// Counts the rows and samples each masked column (as digests), then records a fresh progress row.
     private func start(_ table: MaskingPlan.TablePlan, spec: MaskingSpec) throws -> ProgressTable.Row {
-        let rows = try count(table.table)
+        let rows = try count(table)
         var samples: [String: [String]] = [:]
         for masked in table.columns {
             var parameters = verificationParameters

@@ -73,10 +73,25 @@ import Testing
         }
     }
 
+    @Test func aTriggerThatFiresWhileMaskingIsRefusedUnlessAllowed() throws {
+        var withTrigger = catalog
+        withTrigger.triggers = [Catalog.Trigger(table: "customers", name: "audit_changes")]
+        var masked = try spec(["customers": ["email": "email", "full_name": "name"], "orders": ["customer_email": "email"]])
+        do {
+            _ = try MaskingPlan(spec: masked, catalog: withTrigger)
+            Issue.record("a firing trigger was accepted")
+        } catch SanitizeError.plan(let problems) {
+            #expect(problems == ["customers has trigger audit_changes, which fires on masking's UPDATEs and could copy the original values elsewhere: "
+                                 + "drop or disable it before refreshing, or list \"customers.audit_changes\" in allowTriggers once what it writes is masked too"])
+        }
+        masked.allowTriggers = ["customers.audit_changes"]
+        #expect(try MaskingPlan(spec: masked, catalog: withTrigger).tables.count == 2)
+    }
+
     @Test func theSpecFileIsReadStrictly() throws {
         let good = try MaskingSpec(json: Array(#"{"tables": {"t": {"c": "sql:lower(c)", "d": "fixed:a:b"}}, "chunkRows": 10}"#.utf8))
         #expect(good.tables["t"]?["c"] == .sql("lower(c)") && good.tables["t"]?["d"] == .fixed("a:b") && good.chunkRows == 10)
-        #expect(throws: SanitizeError.spec("unknown key \"tabels\"; the keys are chunkRows, personalPatterns, sampleSize, schema, tables")) {
+        #expect(throws: SanitizeError.spec("unknown key \"tabels\"; the keys are allowTriggers, chunkRows, personalPatterns, sampleSize, schema, tables")) {
             try MaskingSpec(json: Array(#"{"tabels": {}}"#.utf8))
         }
         #expect(throws: SanitizeError.spec("t.c: unknown strategy \"mask\"; use email, name, phone, address, text, null, fixed:<value>, hash, keep or sql:<expression>")) {

@@ -331,3 +331,51 @@ def lock_row(engine, database, row_id):
     while holder.stdout.readline().strip() != "locked":
         pass
     return holder
+
+
+def test_a_trigger_that_would_fire_while_masking_is_refused_until_allowed(engine, tmp_path):
+    engine.create("triggers", rows=5, orders_per=1)
+    if engine.name == "postgres":
+        engine.sql("triggers", """CREATE TABLE audit (note text);
+            CREATE FUNCTION keep_old() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit VALUES (OLD.email); RETURN NEW; END $$;
+            CREATE TRIGGER audit_changes BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION keep_old();
+            ALTER TABLE customers ENABLE ALWAYS TRIGGER audit_changes;""")
+    else:
+        engine.sql("triggers", "CREATE TABLE audit (note TEXT); "
+                               "CREATE TRIGGER audit_changes BEFORE UPDATE ON customers FOR EACH ROW INSERT INTO audit VALUES ('changed');")
+    status, error, _ = engine.sanitize("triggers", SPEC, tmp_path)
+    assert status == 1 and "customers has trigger audit_changes" in error["errorMessage"], error
+    assert engine.query("triggers", "SELECT count(*) FROM audit") == [("0",)]
+    spec = {**SPEC, "allowTriggers": ["customers.audit_changes"]}
+    status, report, _ = engine.sanitize("triggers", spec, tmp_path)
+    assert status == 0, report
+
+
+def test_uuid_and_char_keys_and_a_named_schema(engine, tmp_path):
+    engine.create("pkeys", rows=3, orders_per=1)
+    if engine.name == "postgres":
+        engine.sql("pkeys", """CREATE SCHEMA app;
+            CREATE TABLE app.people (id uuid PRIMARY KEY, email varchar(255) NOT NULL);
+            INSERT INTO app.people SELECT md5(n::text)::uuid, 'person' || n || '@real.example' FROM generate_series(1, 120) n;
+            CREATE TABLE app.codes (code char(5) PRIMARY KEY, email varchar(255));
+            INSERT INTO app.codes SELECT 'A' || lpad(n::text, 4, '0'), 'code' || n || '@real.example' FROM generate_series(1, 120) n;
+            CREATE TABLE public.people (id int PRIMARY KEY, email varchar(255));
+            INSERT INTO public.people VALUES (1, 'public@real.example');""")
+        schema, people, codes = "app", "app.people", "app.codes"
+    else:
+        engine.server.root_sql("CREATE DATABASE pkeys_app")  # the test user may use every database
+        engine.sql("pkeys_app", """CREATE TABLE codes (code CHAR(5) PRIMARY KEY, email VARCHAR(255));
+            INSERT INTO codes SELECT CONCAT('A', LPAD(seq, 4, '0')), CONCAT('code', seq, '@real.example') FROM seq_1_to_120;
+            CREATE TABLE people (id INT PRIMARY KEY, email VARCHAR(255) NOT NULL);
+            INSERT INTO people SELECT seq, CONCAT('person', seq, '@real.example') FROM seq_1_to_120;""")
+        engine.sql("pkeys", "CREATE TABLE people (id INT PRIMARY KEY, email VARCHAR(255)); INSERT INTO people VALUES (1, 'public@real.example');")
+        schema, people, codes = "pkeys_app", "pkeys_app.people", "pkeys_app.codes"
+    spec = {"schema": schema, "chunkRows": 7, "tables": {"people": {"email": "email"}, "codes": {"email": "email"}}}
+    status, report, _ = engine.sanitize("pkeys", spec, tmp_path)
+    assert status == 0, report
+    assert {t["table"]: t["rows"] for t in report["tables"]} == {"codes": 120, "people": 120}
+    for table in (people, codes):
+        emails = [row[0] for row in engine.query("pkeys", f"SELECT email FROM {table}")]
+        assert len(emails) == 120 and all(e.endswith("@example.invalid") for e in emails), table
+    # The same name in the connection's own schema is not the spec's: it stays as it was.
+    assert engine.query("pkeys", "SELECT email FROM people WHERE id = 1") == [("public@real.example",)]
