@@ -408,3 +408,25 @@ def test_an_ecs_restart_hook_redeploys_each_service_before_anything_is_deleted(m
     deleted = [name for action, name in order if action == "DeleteDBInstance"]
     assert order[2:] == [("DeleteDBInstance", name) for name in deleted]  # every deletion after both redeployments
     assert sorted(deleted) == ["old-staging-db", "old-staging-db-r1", "old-staging-db-r2"] and deleted[-1] == "old-staging-db"
+
+
+def test_an_aurora_cluster_from_its_snapshot_keeping_a_final_snapshot(moto):
+    rds = moto.client("rds")
+    rds.create_db_cluster(DBClusterIdentifier="prod-aurora", Engine="aurora-postgresql", MasterUsername="app",
+                          MasterUserPassword="not-a-secret-prod", DatabaseName="production")
+    rds.create_db_cluster_snapshot(DBClusterIdentifier="prod-aurora", DBClusterSnapshotIdentifier="prod-aurora-nightly")
+    rds.create_db_cluster(DBClusterIdentifier="stage-aurora", Engine="aurora-postgresql", MasterUsername="app",
+                          MasterUserPassword="not-a-secret-stg", DatabaseName="staging")
+    rds.create_db_instance(DBInstanceIdentifier="stage-aurora-1", DBClusterIdentifier="stage-aurora", Engine="aurora-postgresql",
+                           DBInstanceClass="db.r6g.medium")
+    moto_control(moto, "rds-transitions", {"describes": 2})
+    settings = {"SOURCE_DB_IDENTIFIER": "prod-aurora", "TARGET_DB_IDENTIFIER": "stage-aurora", "SWAP_METHOD": "snapshot",
+                "KEEP_FINAL_SNAPSHOT": "true"}
+    rounds = run_to_end(moto, **settings)
+    assert rounds[-1]["state"] == "done", rounds[-1]
+    calls = [line for r in rounds for line in r["done"]]
+    assert any("RestoreDBClusterFromSnapshot temp-stage-aurora" in line and "prod-aurora-nightly" in line for line in calls)
+    shape = graph_shape(moto)
+    assert shape["stage-aurora"] == ("cluster", ["stage-aurora-1"]) and "old-stage-aurora" not in shape
+    final = [s["DBClusterSnapshotIdentifier"] for s in rds.describe_db_cluster_snapshots()["DBClusterSnapshots"]]
+    assert any(name.startswith("old-stage-aurora-final-r") for name in final), final
