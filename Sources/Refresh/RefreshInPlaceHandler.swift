@@ -82,7 +82,9 @@ public struct RefreshInPlaceHandler: Handler {
         }
         // By the source, which keeps its name: the target's may be renamed mid-run.
         if !settings.methodGiven, anchor.kind == .cluster { spec.method = .clone }
-        let parts = anchor.arn.split(separator: ":", omittingEmptySubsequences: false)
+        // ARNs of what the swap makes are the target's account and region's (a source may be another account's, by ARN).
+        let own = nodes.first { $0.identifier == spec.target || $0.tags[SwapTags.name] == spec.target } ?? anchor
+        let parts = own.arn.split(separator: ":", omittingEmptySubsequences: false)
         let prefix = parts.count > 5 ? parts[0...4].joined(separator: ":") + ":" : "arn:aws:rds:\(region):000000000000:"
         let chosen = spec.method == .snapshot ? try snapshot(anchor.identifier, anchor.kind == .cluster) : nil
         do {

@@ -140,8 +140,11 @@ public struct SchemaMigrationHandler: Handler {
         let dataDeadline = Deadline(epochMilliseconds: end - settings.marginMilliseconds / 2)
         let data = RDSData(session: session, deadline: dataDeadline, resourceARN: settings.clusterARN, secretARN: settings.secretARN,
                            database: settings.database)
+        // A rollback after a statement cut off by the deadline above must still be sent.
+        let cleanup = RDSData(session: session, deadline: Deadline(epochMilliseconds: end - settings.marginMilliseconds / 4),
+                              resourceARN: settings.clusterARN, secretARN: settings.secretARN, database: settings.database)
         return try MigrationRunner(
-            executor: DataAPIExecutor(data: data), dialect: settings.dialect, table: settings.table,
+            executor: DataAPIExecutor(data: data, cleanup: cleanup), dialect: settings.dialect, table: settings.table,
             baseline: settings.baseline, placeholders: settings.placeholders,
             mayContinue: { end - Clock.epochMilliseconds() > settings.marginMilliseconds }, clock: { Clock.epochMilliseconds() })
     }
