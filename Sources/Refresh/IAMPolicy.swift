@@ -314,7 +314,9 @@ public struct IAMPolicy: Encodable, Sendable, Equatable {
                                                                    "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"], ["*"]),
             Statement("ReadVpcAttributes", ["ec2:DescribeVpcAttribute"], [scope.arn("ec2", "vpc/*")]),
             Statement("WaitForCNAMEChange", ["route53:GetChange"], ["arn:\(scope.partition):route53:::change/*"]),
-            Statement("RunSchemaMigration", ["lambda:InvokeFunction"], [scope.arn("lambda", "function:\(stack)-schema-migration")]),
+            // CloudFormation invokes the custom resources' functions (migrations; masking and access) with these credentials.
+            Statement("RunSchemaMigration", ["lambda:InvokeFunction"], [scope.arn("lambda", "function:\(stack)-schema-migration"),
+                                                                       scope.arn("lambda", "function:\(stack)-sanitize")]),
             // ManageMasterUserPassword: RDS creates the staging DB's own secret with the caller's
             // permissions, under the names it gives its secrets, encrypted with aws/secretsmanager.
             Statement("CreateStagingDBSecret", ["secretsmanager:CreateSecret", "secretsmanager:TagResource"],

@@ -362,8 +362,10 @@ def test_in_place_yml_deploys_the_function_whose_role_allows_a_run_and_denies_th
 
     def matches(statement, action, resource):
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        return any(fnmatch.fnmatchcase(action, a) for a in actions) and any(fnmatch.fnmatchcase(resource, r) for r in resources)
+        listed = statement.get("Action", statement.get("NotAction"))
+        listed = listed if isinstance(listed, list) else [listed]
+        named = any(fnmatch.fnmatchcase(action, a) for a in listed)
+        return (named if "Action" in statement else not named) and any(fnmatch.fnmatchcase(resource, r) for r in resources)
 
     refused = []
     for call in served_calls(moto):
@@ -385,7 +387,10 @@ def test_in_place_yml_deploys_the_function_whose_role_allows_a_run_and_denies_th
             refused.append(f"{action} on {resource}")
     assert refused == []
     deny = next(s for s in statements if s["Sid"] == "NeverWriteTheSource")
-    assert matches(deny, "rds:ModifyDBInstance", prefix + "db:prod-my") and matches(deny, "rds:DeleteDBInstance", prefix + "db:prod-my")
+    for write in ("rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:StopDBInstance", "rds:CreateDBSnapshot", "rds:AddTagsToResource"):
+        assert matches(deny, write, prefix + "db:prod-my") and matches(deny, write, prefix + "cluster:prod-my"), write
+    assert matches(deny, "rds:DeleteDBInstance", prefix + "db:prod-my-replica")
+    assert not matches(deny, "rds:CreateDBInstanceReadReplica", prefix + "db:prod-my")  # copying it is what the swap does
 
 
 def test_an_ecs_restart_hook_redeploys_each_service_before_anything_is_deleted(moto):

@@ -150,6 +150,8 @@ class Stack:
             return any(self.truth(part) for part in argument)
         if function == "Fn::Contains":
             return self.resolve(argument[1]) in self.resolve(argument[0])
+        if function == "Fn::EachMemberEquals":  # rules only
+            return all(str(item) == str(self.resolve(argument[1])) for item in self.resolve(argument[0]))
         raise Unresolvable(f"{function} in a condition")
 
     def exists(self, resource):
@@ -353,6 +355,8 @@ def test_with_sanitization_the_cname_waits_for_masking_then_migrations_then_acce
     if migrations == "true":
         assert "Sanitize" in depends_on(stack, "SchemaMigration") and "SchemaMigration" in access
     assert "StagingAccess" in depends_on(stack, "StagingRecord")
+    # Masking needs the Data API whether or not migrations run.
+    assert stack.resolve(template["Resources"]["StagingCluster"]["Properties"]["EnableHttpEndpoint"]) is True
 
 
 def test_an_instance_stack_does_not_refer_to_the_cluster_instance(template):
@@ -381,6 +385,9 @@ def test_sample_stack_is_valid_input(template, name):
     ({"RefreshMethod": "clone", "RestoreTime": "2026-12-01T04:05:06Z"}, "SnapshotNeedsGeneration"),
     ({"RefreshMethod": "clone", "SourceKind": "instance", "Engine": "postgres", "SchemaMigrations": "false"}, "ClonesAreOfAuroraClusters"),
     ({"MaskingSpec": "masking.json"}, "SanitizeNeedsAurora"),
+    ({"MaskingSpec": "masking.json", "SecurityGroupIds": "sg-0a1b2c3d", "SubnetIds": "subnet-0a1b2c3d,subnet-1a2b3c4d"}, "SanitizeNeedsAurora"),
+    ({"MaskingSpec": "masking.json", "SecurityGroupIds": "sg-0a1b2c3d", "SchemaMigrations": "false",
+      "StagingInstanceClass": "db.t4g.medium"}, "DataAPINeedsNoTClass"),
     ({"MaskingSpec": "masking.json", "SecurityGroupIds": "sg-0a1b2c3d", "SourceKind": "instance", "Engine": "postgres",
       "SchemaMigrations": "false"}, "SanitizeNeedsAurora"),
 ])
