@@ -192,7 +192,7 @@ public struct SanitizeHandler: Handler {
     private func openAccess(_ request: CustomResourceRequest, context: Context) throws -> [UInt8] {
         let properties = request.ResourceProperties ?? [:]
         let clusterARN = properties["ClusterArn"]?.text ?? ""
-        let groups = properties["SecurityGroupIds"]?.list ?? []
+        let groups = (properties["SecurityGroupIds"]?.list ?? []).filter { !$0.isEmpty }
         let physicalID = request.PhysicalResourceId ?? "staging-access:\(clusterARN)"
         var status = CustomResourceResponse.Status.SUCCESS
         var reason: String
