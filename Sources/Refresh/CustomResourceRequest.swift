@@ -1,4 +1,5 @@
 import FoundationEssentials
+import LambdaRuntime
 
 /// A CloudFormation custom-resource event. Property values arrive as strings;
 /// numbers and booleans a template wrote unquoted are taken as their text.
@@ -74,4 +75,35 @@ public struct CustomResourceEnvelope: Decodable, Sendable {
 /// Decodes any JSON value and keeps nothing: enough to see which keys an object has.
 struct JSONProbe: Decodable {
     init(from decoder: any Decoder) throws {}
+}
+
+/// What an event sent to a custom-resource handler is, read once for every such handler.
+enum CustomResourceEvent {
+    case request(CustomResourceRequest)
+    /// Its envelope can be answered but its request cannot be acted on: one FAILED answer, nothing done.
+    case unreadable(CustomResourceEnvelope, reason: String)
+    /// Not a custom-resource event: the handler's own direct invocation.
+    case direct
+
+    static func read(_ event: [UInt8]) throws -> CustomResourceEvent {
+        guard let keys = try? JSONDecoder().decode([String: JSONProbe].self, from: Data(event)), CustomResourceRequest.looksLikeOne(keys) else {
+            return .direct
+        }
+        do {
+            return .request(try JSONDecoder().decode(CustomResourceRequest.self, from: Data(event)))
+        } catch let error as DecodingError {
+            guard let envelope = try? JSONDecoder().decode(CustomResourceEnvelope.self, from: Data(event)) else {
+                throw FunctionError.invalidEvent("a custom-resource event that cannot be answered: \(error.explanation)")
+            }
+            return .unreadable(envelope, reason: reason(error))
+        }
+    }
+
+    /// Why an event with a usable envelope cannot be acted on, in words for the stack's events.
+    static func reason(_ error: DecodingError) -> String {
+        if case .dataCorrupted(let context) = error, context.codingPath.last?.stringValue == "RequestType" {
+            return "the custom-resource event's RequestType is not Create, Update or Delete; nothing was changed"
+        }
+        return "the custom-resource event cannot be read: \(error.explanation); nothing was changed"
+    }
 }

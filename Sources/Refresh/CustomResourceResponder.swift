@@ -15,6 +15,23 @@ public struct CustomResourceResponder {
     /// 0.5 s, 1 s, 2 s, 4 s, 8 s between six attempts, while the deadline allows.
     static let schedule = Retry.doubling(from: 500, maxAttempts: 6)
 
+    /// PUTs the answer before the invocation's deadline and returns it as the invocation's result.
+    func answer(_ response: CustomResourceResponse, to responseURL: String, context: Context) throws -> [UInt8] {
+        try send(response, to: responseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
+        return try response.encoded()
+    }
+
+    /// Exactly one FAILED answer for an event whose envelope is readable but whose request is not;
+    /// the physical id is kept, so CloudFormation replaces nothing.
+    func refuse(_ envelope: CustomResourceEnvelope, because reason: String, handler: String, context: Context) throws -> [UInt8] {
+        context.logger.error("\(handler): \(reason)")
+        return try answer(CustomResourceResponse(Status: .FAILED, Reason: reason,
+                                                 PhysicalResourceId: envelope.PhysicalResourceId ?? "\(handler):\(envelope.LogicalResourceId)",
+                                                 StackId: envelope.StackId, RequestId: envelope.RequestId,
+                                                 LogicalResourceId: envelope.LogicalResourceId, Data: nil),
+                          to: envelope.ResponseURL, context: context)
+    }
+
     public func send(_ response: CustomResourceResponse, to responseURL: String, deadline: Deadline, logger: Logger) throws {
         // The query is a signature and the userinfo a password: neither is ever logged.
         let urlForLogs = Redaction.url(String(responseURL.prefix(512)))

@@ -43,24 +43,16 @@ public struct SanitizeHandler: Handler {
 
     public func handle(_ event: [UInt8], context: Context) throws -> [UInt8] {
         let began = Clock.epochMilliseconds()
-        if let keys = try? JSONDecoder().decode([String: JSONProbe].self, from: Data(event)), CustomResourceRequest.looksLikeOne(keys) {
-            let request: CustomResourceRequest
-            do {
-                request = try JSONDecoder().decode(CustomResourceRequest.self, from: Data(event))
-            } catch let error as DecodingError {
-                guard let envelope = try? JSONDecoder().decode(CustomResourceEnvelope.self, from: Data(event)) else {
-                    throw FunctionError.invalidEvent("a custom-resource event that cannot be answered: \(error.explanation)")
-                }
-                return try deliver(CustomResourceResponse(Status: .FAILED, Reason: SchemaMigrationHandler.unreadable(error),
-                                                          PhysicalResourceId: envelope.PhysicalResourceId ?? "sanitize:\(envelope.LogicalResourceId)",
-                                                          StackId: envelope.StackId, RequestId: envelope.RequestId,
-                                                          LogicalResourceId: envelope.LogicalResourceId, Data: nil),
-                                   to: envelope.ResponseURL, context: context)
-            }
+        switch try CustomResourceEvent.read(event) {
+        case .request(let request):
+            if request.ResourceType == Self.accessType { return try openAccess(request, context: context) }
             struct Wrapper: Decodable { let StagingRefreshContinuation: Continuation? }
             let continuation = (try? JSONDecoder().decode(Wrapper.self, from: Data(event)))?.StagingRefreshContinuation
-            if request.ResourceType == Self.accessType { return try openAccess(request, context: context) }
             return try answer(request, event: event, continuation: continuation, began: began, context: context)
+        case .unreadable(let envelope, let reason):
+            return try responder.refuse(envelope, because: reason, handler: "sanitize", context: context)
+        case .direct:
+            break
         }
         struct Direct: Decodable { let action: String }
         guard let direct = try? JSONDecoder().decode(Direct.self, from: Data(event)) else {
@@ -113,9 +105,9 @@ public struct SanitizeHandler: Handler {
             }
         }
         context.logger.info("sanitize \(request.RequestType.rawValue): \(status.rawValue)", ["reason": .string(reason)])
-        return try deliver(CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
-                                                  RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data),
-                           to: request.ResponseURL, context: context)
+        return try responder.answer(CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
+                                                           RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data),
+                                    to: request.ResponseURL, context: context)
     }
 
     /// Queues the same event, marked as a continuation, for a new invocation of this function. A
@@ -220,20 +212,16 @@ public struct SanitizeHandler: Handler {
             }
         }
         context.logger.info("staging-access \(request.RequestType.rawValue): \(status.rawValue)", ["reason": .string(reason)])
-        return try deliver(CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
-                                                  RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId,
-                                                  Data: ["Response": reason]),
-                           to: request.ResponseURL, context: context)
+        return try responder.answer(CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
+                                                           RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId,
+                                                           Data: ["Response": reason]),
+                                    to: request.ResponseURL, context: context)
     }
 
     static func opened(_ memberships: [RDS.SecurityGroupMembership], _ groups: [String]) -> Bool {
         Set(memberships.map(\.id)) == Set(groups) && memberships.allSatisfy { $0.status == "active" }
     }
 
-    private func deliver(_ response: CustomResourceResponse, to responseURL: String, context: Context) throws -> [UInt8] {
-        try responder.send(response, to: responseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
-        return try response.encoded()
-    }
 }
 
 /// The run needs longer than CloudFormation waits.

@@ -33,17 +33,10 @@ public struct SchemaMigrationHandler: Handler {
     public func handle(_ event: [UInt8], context: Context) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if let keys = try? JSONDecoder().decode([String: JSONProbe].self, from: Data(event)), CustomResourceRequest.looksLikeOne(keys) {
-            let request: CustomResourceRequest
-            do {
-                request = try JSONDecoder().decode(CustomResourceRequest.self, from: Data(event))
-            } catch let error as DecodingError {
-                guard let envelope = try? JSONDecoder().decode(CustomResourceEnvelope.self, from: Data(event)) else {
-                    throw FunctionError.invalidEvent("a custom-resource event that cannot be answered: \(error.explanation)")
-                }
-                return try refuse(envelope, because: Self.unreadable(error), context: context)
-            }
-            return try answer(request, context: context)
+        switch try CustomResourceEvent.read(event) {
+        case .request(let request): return try answer(request, context: context)
+        case .unreadable(let envelope, let reason): return try responder.refuse(envelope, because: reason, handler: "schema-migration", context: context)
+        case .direct: break
         }
         struct Direct: Decodable {
             let action: String
@@ -92,37 +85,13 @@ public struct SchemaMigrationHandler: Handler {
             }
         }
         context.logger.info("schema-migration \(request.RequestType.rawValue): \(status.rawValue)", ["reason": .string(reason)])
-        return try deliver(CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
-                                                  RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data),
-                           to: request.ResponseURL, context: context)
-    }
-
-    /// PUTs the answer and returns it as the invocation's result.
-    private func deliver(_ response: CustomResourceResponse, to responseURL: String, context: Context) throws -> [UInt8] {
-        try responder.send(response, to: responseURL, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds), logger: context.logger)
-        return try response.encoded()
+        return try responder.answer(CustomResourceResponse(Status: status, Reason: reason, PhysicalResourceId: physicalID, StackId: request.StackId,
+                                                           RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId, Data: data),
+                                    to: request.ResponseURL, context: context)
     }
 
     static let rollbackReason = "the stack is rolling back an update: the migrations are not run again (migrations are never "
         + "undone; the database keeps what was applied), so the rollback can complete"
-
-    /// Why an event with a usable envelope cannot be acted on, in words for the stack's events.
-    static func unreadable(_ error: DecodingError) -> String {
-        if case .dataCorrupted(let context) = error, context.codingPath.last?.stringValue == "RequestType" {
-            return "the custom-resource event's RequestType is not Create, Update or Delete; nothing was changed"
-        }
-        return "the custom-resource event cannot be read: \(error.explanation); nothing was changed"
-    }
-
-    /// Exactly one FAILED answer for an event whose envelope is readable but whose request is not.
-    private func refuse(_ envelope: CustomResourceEnvelope, because reason: String, context: Context) throws -> [UInt8] {
-        context.logger.error("schema-migration: \(reason)")
-        return try deliver(CustomResourceResponse(Status: .FAILED, Reason: reason,
-                                                  PhysicalResourceId: envelope.PhysicalResourceId ?? "schema-migration:\(envelope.LogicalResourceId)",
-                                                  StackId: envelope.StackId, RequestId: envelope.RequestId,
-                                                  LogicalResourceId: envelope.LogicalResourceId, Data: nil),
-                           to: envelope.ResponseURL, context: context)
-    }
 
     private func migrate(_ settings: MigrationSettings, context: Context) throws -> Summary {
         let end = context.deadlineMilliseconds
