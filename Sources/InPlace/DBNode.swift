@@ -1,7 +1,7 @@
 /// One RDS instance or Aurora cluster as DescribeDBInstances/DescribeDBClusters show it: what the swap
 /// plan reads. Attributes are what a copy must take over from the node it replaces.
 public struct DBNode: Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable, Encodable {
+    public enum Kind: String, Sendable, Equatable {
         case instance
         case cluster
     }

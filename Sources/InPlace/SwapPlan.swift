@@ -1,7 +1,7 @@
 /// The flight plan of an in-place refresh, derived from what RDS shows now: every step in the order
 /// it runs, each done, ready or waiting. A reconciler executes the ready ones and returns; the next
 /// invocation derives the plan again, so a crash anywhere loses nothing. Pure: no AWS in here.
-public struct SwapPlan: Sendable, Equatable, Encodable {
+public struct SwapPlan: Sendable, Equatable {
     public enum RunState: Sendable, Equatable, Encodable {
         /// No run: `steps` is the plan a new run would follow.
         case idle
@@ -27,6 +27,10 @@ public struct SwapPlan: Sendable, Equatable, Encodable {
     public var renamed: Bool
     /// Whether an abort was asked (and recorded on the original root).
     public var aborting: Bool
+    /// The original graph's root (instance or cluster) as it is now, while it exists.
+    public var originalRoot: DBNode?
+    /// The copy's root, once it exists: where the hook's outcome is recorded.
+    public var copyRoot: DBNode?
 
     public var ready: [SwapStep] { steps.filter { $0.state == .ready } }
     public var done: [SwapStep] { steps.filter { $0.state == .done } }
@@ -105,9 +109,11 @@ public struct SwapPlan: Sendable, Equatable, Encodable {
         renamed = builder.renameBegun || (started && oldRoot == nil)
             || graph.nodes.contains { builder.newNode($0.name)?.identifier == $0.name }
         aborting = oldRoot?.tags[SwapTags.abort] != nil
+        originalRoot = oldRoot
+        copyRoot = builder.newNode(graph.root.name)
         if !started {
             state = .idle
-        } else if let reason = builder.newNode(graph.root.name)?.tags[SwapTags.failed] {
+        } else if let reason = copyRoot?.tags[SwapTags.failed] {
             state = .failed(reason)
         } else if steps.allSatisfy({ $0.state == .done }) {
             state = .done

@@ -1,24 +1,15 @@
 /// One step of the flight plan: the API call it makes, on which resource, with which parameters
 /// (Query-protocol names and values, exactly as sent), and whether it is done, ready or waiting.
 /// The same value is printed by the dry run, executed, and turned into `bootstrap iam-policy`.
-public struct SwapStep: Sendable, Equatable, Encodable {
-    public enum Phase: String, Sendable, Equatable, Encodable {
+public struct SwapStep: Sendable, Equatable {
+    public enum Phase: String, Sendable, Equatable {
         case mark, copy, promote, match, renameOld = "rename-old", renameNew = "rename-new", restart, delete, unmark
     }
 
-    public enum State: Sendable, Equatable, Encodable {
+    public enum State: Sendable, Equatable {
         case done
         case ready
         case waiting(String)
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .done: try container.encode("done")
-            case .ready: try container.encode("ready")
-            case .waiting(let reason): try container.encode("waiting: " + reason)
-            }
-        }
     }
 
     public var phase: Phase
@@ -31,7 +22,7 @@ public struct SwapStep: Sendable, Equatable, Encodable {
     /// What IAM must allow: (action, resource ARN) pairs.
     public var permissions: [Permission]
 
-    public struct Parameter: Sendable, Equatable, Encodable {
+    public struct Parameter: Sendable, Equatable {
         public var name: String
         public var value: String
 
@@ -41,7 +32,7 @@ public struct SwapStep: Sendable, Equatable, Encodable {
         }
     }
 
-    public struct Permission: Sendable, Equatable, Hashable, Encodable {
+    public struct Permission: Sendable, Equatable, Hashable {
         public var action: String
         public var resource: String
 

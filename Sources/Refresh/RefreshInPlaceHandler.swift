@@ -49,7 +49,7 @@ public struct RefreshInPlaceHandler: Handler {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         if request.plan == true {
-            let plan = try currentPlan(settings, context: context)
+            let plan = try currentPlan(settings, context: context).plan
             return Array(try encoder.encode(SwapPlanView(plan)))
         }
         var result = try round(settings, request, context: context)
@@ -66,11 +66,11 @@ public struct RefreshInPlaceHandler: Handler {
         RDS(session: session, deadline: Deadline(epochMilliseconds: context.deadlineMilliseconds - 5_000))
     }
 
-    /// The plan for what RDS shows now.
-    func currentPlan(_ settings: InPlaceSettings, context: Context, newRun: String? = nil) throws -> SwapPlan {
+    /// The plan for what RDS shows now, with what it showed.
+    func currentPlan(_ settings: InPlaceSettings, context: Context, newRun: String? = nil) throws -> (plan: SwapPlan, nodes: [DBNode]) {
         let nodes = try rds(context).describeNodes().map(Self.node)
-        return try Self.plan(settings, nodes: nodes, region: session.region.name, newRun: newRun ?? Self.runID(),
-                             snapshot: { try self.newestSnapshot(of: $0, cluster: $1, context: context) })
+        return (try Self.plan(settings, nodes: nodes, region: session.region.name, newRun: newRun ?? Self.runID(),
+                              snapshot: { try self.newestSnapshot(of: $0, cluster: $1, context: context) }), nodes)
     }
 
     /// Builds the plan; the snapshot is looked up only when the method needs one.
@@ -96,7 +96,7 @@ public struct RefreshInPlaceHandler: Handler {
 
     /// One reconciler pass: derive, act on what is ready, keep the schedule in step, report.
     private func round(_ settings: InPlaceSettings, _ request: Event, context: Context) throws -> Result {
-        let plan = try currentPlan(settings, context: context)
+        let (plan, nodes) = try currentPlan(settings, context: context)
         var steps: [SwapStep]
         switch plan.state {
         case .idle:
@@ -112,10 +112,8 @@ public struct RefreshInPlaceHandler: Handler {
                 throw RefreshError.invalidConfiguration("run \(plan.run) is in progress on \(settings.spec.target); it continues on its schedule, or abort it with {\"abort\": true}")
             }
             if (request.abort == true || plan.aborting) && !plan.renamed {
-                let nodes = try rds(context).describeNodes().map(Self.node)
                 // Recorded on the original root first, so that the schedule's plain rounds go on aborting.
-                if !plan.aborting, let root = nodes.first(where: { $0.tags[SwapTags.run] == plan.run && $0.tags[SwapTags.target] == settings.spec.target
-                                                                    && $0.tags[SwapTags.role] == "old" && ($0.tags[SwapTags.parent] ?? "").isEmpty }) {
+                if !plan.aborting, let root = plan.originalRoot {
                     try rds(context).send("AddTagsToResource", [("ResourceName", root.arn), ("Tags.Tag.1.Key", SwapTags.abort), ("Tags.Tag.1.Value", "true")])
                 }
                 steps = AbortPlan.steps(run: plan.run, target: settings.spec.target, nodes: nodes).filter { $0.state == .ready }
@@ -137,7 +135,7 @@ public struct RefreshInPlaceHandler: Handler {
                 return Result(run: plan.run, state: "failed", done: plan.done.map(\.line), next: plan.ready.map(\.line), waitingFor: nil,
                               reason: reason + "; fix it and invoke with {\"resume\": true}")
             }
-            if let primary = try newPrimary(plan, settings: settings, context: context) {
+            if let primary = plan.copyRoot {
                 try rds(context).send("RemoveTagsFromResource", [("ResourceName", primary.arn), ("TagKeys.member.1", SwapTags.failed)])
             }
             return try round(settings, Event(), context: context)
@@ -145,11 +143,10 @@ public struct RefreshInPlaceHandler: Handler {
             steps = []
         }
         let failure = try execute(steps, settings: settings, plan: plan, context: context)
-        let after = try currentPlan(settings, context: context, newRun: plan.run)
+        let after = try currentPlan(settings, context: context, newRun: plan.run).plan
         let state: String
         switch after.state {
-        case .idle: state = "done"
-        case .done: state = "done"
+        case .idle, .done: state = "done"  // the last unmark leaves no run behind
         case .inProgress: state = "in-progress"
         case .failed: state = "failed"
         }
@@ -194,19 +191,12 @@ public struct RefreshInPlaceHandler: Handler {
 
     private func fail(_ plan: SwapPlan, because reason: String, settings: InPlaceSettings, context: Context) throws -> String {
         context.logger.error("refresh-in-place \(plan.run): \(reason); the old graph stays")
-        if let primary = try newPrimary(plan, settings: settings, context: context) {
+        // The hook runs once every copy holds its original name, so the plan's copy root is current.
+        if let primary = plan.copyRoot {
             try rds(context).send("AddTagsToResource", [("ResourceName", primary.arn), ("Tags.Tag.1.Key", SwapTags.failed),
                                                         ("Tags.Tag.1.Value", SwapTags.value(reason))])
         }
         return reason
-    }
-
-    /// The copy's primary (or cluster) of this run.
-    private func newPrimary(_ plan: SwapPlan, settings: InPlaceSettings, context: Context) throws -> DBNode? {
-        try rds(context).describeNodes().map(Self.node).first {
-            $0.tags[SwapTags.run] == plan.run && $0.tags[SwapTags.target] == settings.spec.target && $0.tags[SwapTags.role] == "new"
-                && ($0.tags[SwapTags.parent] ?? "").isEmpty
-        }
     }
 
     private func schedule(_ settings: InPlaceSettings, enabled: Bool, context: Context) throws {
