@@ -23,6 +23,13 @@ public struct MigrationSettings: Sendable, Equatable {
         public let env: String
         public let property: String
         public let meaning: String
+
+        /// The custom resource's property when set, else the environment's variable; empty is unset.
+        func value(environment: [String: String], properties: [String: String]) -> String? {
+            if let text = properties[property], !text.isEmpty { return text }
+            if let text = environment[env], !text.isEmpty { return text }
+            return nil
+        }
     }
 
     static let clusterSetting = Setting(env: "DB_CLUSTER_ARN", property: "ClusterArn", meaning: "Data API resource ARN, e.g. arn:aws:rds:us-east-1:111122223333:cluster:staging-db")
@@ -49,11 +56,7 @@ public struct MigrationSettings: Sendable, Equatable {
     }
 
     public init(environment: [String: String], properties: [String: String] = [:], placeholders: [String: String] = [:]) throws(RefreshError) {
-        func value(_ setting: Setting) -> String? {
-            if let text = properties[setting.property], !text.isEmpty { return text }
-            if let text = environment[setting.env], !text.isEmpty { return text }
-            return nil
-        }
+        func value(_ setting: Setting) -> String? { setting.value(environment: environment, properties: properties) }
         let target = try DatabaseTarget(value)
         clusterARN = target.clusterARN
         secretARN = target.secretARN

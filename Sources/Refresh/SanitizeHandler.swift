@@ -133,9 +133,7 @@ public struct SanitizeHandler: Handler {
 
     /// The masking run itself: spec, key, plan, chunks until done or until the margin before the deadline.
     private func sanitize(_ settings: SanitizeSettings, context: Context) throws -> SanitizeReport {
-        let spec = try Self.spec(settings)
-        let report = try sanitizer(settings, context: context).run(spec)
-        return report
+        try sanitizer(settings, context: context).run(try Self.spec(settings))
     }
 
     private func sanitizer(_ settings: SanitizeSettings, context: Context) throws -> Sanitizer {

@@ -31,11 +31,7 @@ public struct SanitizeSettings: Sendable, Equatable {
     }
 
     public init(environment: [String: String], properties: [String: String] = [:]) throws(RefreshError) {
-        func value(_ setting: MigrationSettings.Setting) -> String? {
-            if let text = properties[setting.property], !text.isEmpty { return text }
-            if let text = environment[setting.env], !text.isEmpty { return text }
-            return nil
-        }
+        func value(_ setting: MigrationSettings.Setting) -> String? { setting.value(environment: environment, properties: properties) }
         target = try DatabaseTarget(value)
         let directory = value(MigrationSettings.directorySetting) ?? MigrationSettings.defaultDirectory()
         specPath = value(Self.specSetting).map { $0.hasPrefix("/") ? $0 : "\(directory)/\($0)" } ?? "\(directory)/masking.json"

@@ -30,7 +30,7 @@ public struct MaskingKey: Sendable, Equatable {
         try! MaskingKey(secret: HMAC.sha256(key: derivationSource, message: Array(purpose.utf8)))
     }
 
-    /// What the database computes for `value`, for tests and the CLI's explanations.
+    /// What the database computes for `value` (the unit tests hold the SQL form to it).
     public func digest(_ value: String) -> String {
         HMAC.sha256(key: derivationSource, message: Array(value.utf8)).hexString
     }

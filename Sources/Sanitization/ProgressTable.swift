@@ -48,7 +48,7 @@ struct ProgressTable {
     }
 
     var finish: String {
-        "UPDATE \(quoted) SET state = 'done', samples = NULL, milliseconds = milliseconds + :ms WHERE table_name = :table"
+        "UPDATE \(quoted) SET state = 'done', samples = NULL WHERE table_name = :table"
     }
 
     static func row(_ values: [SQLValue]) -> Row? {

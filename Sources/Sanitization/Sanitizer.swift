@@ -68,8 +68,8 @@ public struct Sanitizer {
         return report
     }
 
-    private var keyParameters: [(name: String, value: SQLValue)] {
-        [("ki", .text(key.innerPad)), ("ko", .text(key.outerPad)), ("vi", .text(verificationKey.innerPad)), ("vo", .text(verificationKey.outerPad))]
+    private var maskingParameters: [(name: String, value: SQLValue)] {
+        [("ki", .text(key.innerPad)), ("ko", .text(key.outerPad))]
     }
 
     private var verificationParameters: [(name: String, value: SQLValue)] {
@@ -132,7 +132,7 @@ public struct Sanitizer {
         if row.state != "done" {
             let after = try count(table)
             guard after == row.rowsBefore else { throw SanitizeError.rowCountChanged(table: table.table, before: row.rowsBefore, after: after) }
-            _ = try executor.execute(progress.finish, [("ms", .integer(0)), ("table", .text(table.table))], transaction: nil, ddl: false)
+            _ = try executor.execute(progress.finish, [("table", .text(table.table))], transaction: nil, ddl: false)
             row.state = "done"
         }
         return SanitizeReport.Table(table: table.table, rows: row.rowsBefore, chunks: chunks, seconds: Double(milliseconds) / 1_000,
@@ -191,7 +191,7 @@ public struct Sanitizer {
             }
             parameters.append(("upper", .text(upper)))
             _ = try executor.execute(MaskingSQL.update(table, hasLast: current.lastKey != nil, dialect),
-                                     parameters + keyParameters.prefix(2) + MaskingSQL.fixedParameters(table), transaction: transaction, ddl: true)
+                                     parameters + maskingParameters + MaskingSQL.fixedParameters(table), transaction: transaction, ddl: true)
             for masked in table.columns {
                 guard let digests = samples[masked.column.name], !digests.isEmpty else { continue }
                 let list = digests.enumerated().map { ("s\($0.offset)", SQLValue.text($0.element)) }

@@ -84,10 +84,10 @@ enum IAMPolicyCommand {
             // stack-mitosis's --iam-policy: the plan for the graph as it is now, its exact ARNs.
             let settings = try InPlaceSettings(environment: InPlaceSettings.processEnvironment())
             let session = try AWSSession()
-            let nodes = try RDS(session: session, deadline: .after(milliseconds: 30_000)).describeNodes().map(RefreshInPlaceHandler.node)
+            let rds = RDS(session: session, deadline: .after(milliseconds: 30_000))
+            let nodes = try rds.describeNodes().map(RefreshInPlaceHandler.node)
             let plan = try RefreshInPlaceHandler.plan(settings, nodes: nodes, region: scope.region, newRun: "r0", snapshot: { source, cluster in
-                try RefreshInPlaceHandler.newestSnapshot(of: source, cluster: cluster,
-                                                         rds: RDS(session: session, deadline: .after(milliseconds: 30_000)))
+                try RefreshInPlaceHandler.newestSnapshot(of: source, cluster: cluster, rds: rds)
             })
             guard let source = nodes.first(where: { $0.identifier == settings.spec.source || $0.arn == settings.spec.source }) else {
                 throw RefreshError.invalidConfiguration("the source \(settings.spec.source) is not found")
