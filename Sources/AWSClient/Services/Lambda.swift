@@ -12,9 +12,7 @@ public struct Lambda {
     /// Queues `payload` for `function` (name or ARN) with InvocationType Event; Lambda answers 202
     /// once it has queued it and runs it (with retries) on its own.
     public func invokeAsync(function: String, payload: [UInt8]) throws(AWSError) {
-        let response = try session.send(.lambda, operation: "Invoke", path: "/2015-03-31/functions/\(URIEncoding.encode(function))/invocations",
-                                        headers: [("Content-Type", "application/json"), ("X-Amz-Invocation-Type", "Event")],
-                                        body: payload, deadline: deadline)
+        let response = try send(function, payload, invocationType: "Event")
         guard response.status == 202 else {
             throw .malformedResponse(service: "Lambda", operation: "Invoke", "an Event invocation answered HTTP \(response.status), not 202")
         }
@@ -27,8 +25,13 @@ public struct Lambda {
     }
 
     public func invoke(function: String, payload: [UInt8]) throws(AWSError) -> Result {
-        let response = try session.send(.lambda, operation: "Invoke", path: "/2015-03-31/functions/\(URIEncoding.encode(function))/invocations",
-                                        headers: [("Content-Type", "application/json")], body: payload, deadline: deadline)
+        let response = try send(function, payload, invocationType: "RequestResponse")
         return Result(functionError: response.header("X-Amz-Function-Error"), payload: response.body)
+    }
+
+    private func send(_ function: String, _ payload: [UInt8], invocationType: String) throws(AWSError) -> HTTPResponse {
+        try session.send(.lambda, operation: "Invoke", path: "/2015-03-31/functions/\(URIEncoding.encode(function))/invocations",
+                         headers: [("Content-Type", "application/json"), ("X-Amz-Invocation-Type", invocationType)],
+                         body: payload, deadline: deadline)
     }
 }
